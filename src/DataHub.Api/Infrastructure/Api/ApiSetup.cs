@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Asp.Versioning;
+
+namespace DataHub.Api.Infrastructure.Api;
+
+public static class ApiSetup
+{
+    public static readonly ApiVersion V1 = new(1, 0);
+
+    /// <summary>Controllers under /api/v{version}, JSON in camelCase, errors as problem details.</summary>
+    public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddControllers()
+            .AddJsonOptions(o =>
+            {
+                o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            });
+
+        builder.Services
+            .AddApiVersioning(o =>
+            {
+                o.DefaultApiVersion = V1;
+                o.AssumeDefaultVersionWhenUnspecified = false;
+                o.ReportApiVersions = true; // api-supported-versions / api-deprecated-versions headers
+                o.ApiVersionReader = new UrlSegmentApiVersionReader();
+            })
+            .AddMvc()
+            .AddApiExplorer(o =>
+            {
+                o.GroupNameFormat = "'v'V";
+                o.SubstituteApiVersionInUrl = true;
+            });
+
+        builder.Services.AddHubProblemDetails();
+        return builder;
+    }
+}

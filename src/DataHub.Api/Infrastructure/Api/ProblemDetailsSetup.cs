@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DataHub.Api.Infrastructure.Api;
+
+/// <summary>
+/// Every error leaves as application/problem+json (RFC 9457) with the request's trace id, so a
+/// caller can quote it and an operator can find the matching log lines.
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddHubProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var http = context.HttpContext;
+            context.ProblemDetails.Instance ??= http.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+            context.ProblemDetails.Extensions.Remove("requestId");
+            if (context.ProblemDetails.Status == StatusCodes.Status405MethodNotAllowed)
+            {
+                context.ProblemDetails.Detail ??= $"{http.Request.Method} is not allowed on {http.Request.Path}.";
+            }
+            else if (context.ProblemDetails.Status == StatusCodes.Status404NotFound)
+            {
+                context.ProblemDetails.Detail ??= $"Nothing is published at {http.Request.Path}. The API lives under /api/v1; its description is at /openapi/v1.json.";
+            }
+            else if (context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+            {
+                context.ProblemDetails.Detail ??= "The hub failed while handling this request; the trace id identifies it in the hub's log.";
+            }
+        });
+
+        // 413 and 400s raised while reading the body keep their own status and message.
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        return services;
+    }
+
+    public static WebApplication UseHubErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(UnsupportedVersion.RewriteNotFound);
+        return app;
+    }
+
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                return false;
+            }
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                        ? "The request body is larger than this endpoint accepts."
+                        : bad.Message,
+                },
+            });
+        }
+    }
+}

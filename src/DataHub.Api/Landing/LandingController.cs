@@ -1,0 +1,33 @@
+using Asp.Versioning;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DataHub.Api.Landing;
+
+/// <summary>The API's entry point: what the hub is and where its parts are.</summary>
+[ApiController]
+[ApiVersion(1.0)]
+[Route("api/v{version:apiVersion}")]
+[Produces("application/json")]
+public sealed class LandingController : ControllerBase
+{
+    /// <summary>Landing page with links to the API description and the documentation.</summary>
+    [HttpGet(Name = "GetLanding")]
+    [ProducesResponseType<LandingPage>(StatusCodes.Status200OK)]
+    public LandingPage Get()
+    {
+        var version = $"v{RouteData.Values["version"]}";
+        var self = $"/api/{version}";
+        return new LandingPage(
+            "DataHub",
+            "Land data sharing hub: default-shared land datasets, submissions and special-request sharing.",
+            [
+                new Link(self, "self", "application/json", "This document"),
+                new Link($"/openapi/{version}.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                new Link("/docs", "service-doc", "text/html", "The API documentation"),
+            ]);
+    }
+}
+
+public sealed record LandingPage(string Title, string Description, IReadOnlyList<Link> Links);
+
+public sealed record Link(string Href, string Rel, string Type, string Title);

@@ -1,0 +1,32 @@
+using DataHub.Api.Infrastructure.Api;
+using DataHub.Api.Infrastructure.Cli;
+using DataHub.Api.Infrastructure.Database;
+using DataHub.Api.Infrastructure.Health;
+using DataHub.Api.Infrastructure.Logging;
+using DataHub.Api.Infrastructure.OpenApi;
+
+// The executable's verbs (serve is the default); each builds the hub below when it needs it.
+return await HubCommandLine.Create(Program.BuildHub).Parse(args).InvokeAsync(HubCommandLine.Invocation);
+
+public partial class Program
+{
+    /// <summary>The hub as a table of contents: each area adds its services and maps its endpoints.</summary>
+    public static WebApplication BuildHub(string[] args)
+    {
+        // Settings files sit beside the binary, whatever folder the hub is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddHubLogging();
+        builder.AddDatabase();
+        builder.AddHubApi();
+        builder.AddApiDocs();
+        builder.AddHealth();
+
+        var app = builder.Build();
+        app.UseHubErrors();
+        app.UseHubLogging();
+        app.MapApiDocs();
+        app.MapHealth();
+        app.MapControllers();
+        return app;
+    }
+}

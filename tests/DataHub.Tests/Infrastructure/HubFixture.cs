@@ -1,0 +1,39 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace DataHub.Tests.Infrastructure;
+
+/// <summary>
+/// The hub on a real Kestrel server bound to 127.0.0.1 (a free port), over its own database.
+/// Use as IClassFixture: one hub and one database per test class.
+/// </summary>
+public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(GetType().Name.ToLowerInvariant());
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DATAHUB_DB"] = Database.ConnectionString,
+            ["DATAHUB_LOG_FORMAT"] = "simple",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
