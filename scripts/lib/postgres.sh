@@ -11,25 +11,33 @@ require_dotnet() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is needed (dotnet not found on PATH)."
 }
 
-# Installs the Debian packages when initdb or the PostGIS extension is missing.
-ensure_postgres_packages() {
-  if [ -x "$PG_BIN/initdb" ] && [ -f "$POSTGIS_CONTROL" ]; then return 0; fi
-  local packages="postgresql-15 postgresql-15-postgis-3"
+# apt_install PACKAGE...: installs Debian packages, as root or through sudo.
+apt_install() {
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-      sudo="sudo"
-    else
-      die "PostgreSQL 15 with PostGIS 3 is missing and this user cannot install it.
-  Ask an administrator to run: apt-get install -y $packages
+    command -v sudo >/dev/null 2>&1 || die "$* missing and this user cannot install it.
+  Ask an administrator to run: apt-get install -y $*
   or point DATAHUB_DB at an existing PostgreSQL with PostGIS."
-    fi
+    sudo="sudo"
   fi
-  say "installing $packages (apt)…"
+  say "installing $* (apt)…"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null \
-    || die "apt-get could not install $packages"
+    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
+    || die "apt-get could not install $*"
+}
+
+# Installs PostgreSQL 15 and PostGIS 3 when initdb or the PostGIS extension is missing.
+ensure_postgres_packages() {
+  local need=()
+  [ -x "$PG_BIN/initdb" ] || need+=(postgresql-15)
+  [ -f "$POSTGIS_CONTROL" ] || need+=(postgresql-15-postgis-3)
+  [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
   [ -x "$PG_BIN/initdb" ] && [ -f "$POSTGIS_CONTROL" ] || die "PostgreSQL/PostGIS still missing after apt-get install"
+}
+
+# PROJ's command-line tools: the coordinate tests compare PostGIS with cs2cs.
+ensure_proj_tools() {
+  command -v cs2cs >/dev/null 2>&1 || apt_install proj-bin
 }
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.

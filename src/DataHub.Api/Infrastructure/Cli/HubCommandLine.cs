@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.OpenApi;
+using DataHub.Api.Seeding;
 
 namespace DataHub.Api.Infrastructure.Cli;
 
@@ -30,6 +31,7 @@ public static class HubCommandLine
             serve,
             MigrateCommand.Create(buildHub),
             OpenApiCommand.Create(buildHub),
+            SeedCommand.Create(buildHub),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(result => Serve(buildHub, result));

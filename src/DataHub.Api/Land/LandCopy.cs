@@ -1,0 +1,136 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DataHub.Api.Land;
+
+/// <summary>
+/// The one bulk write path into the land database: binary COPY, streamed row by row, so memory
+/// stays flat for any batch size. The target is a table name so that a caller can copy into a
+/// staging table of the same shape (submissions) or straight into the land table (seeding).
+/// Columns valid_from and written_by take their defaults: the transaction must have set
+/// datahub.writer.
+/// </summary>
+public static class LandCopy
+{
+    public static Task<ulong> ParcelsAsync(NpgsqlConnection connection, string table, IEnumerable<ParcelRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table,
+            "id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom",
+            rows, onRow, async (w, r) =>
+            {
+                await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.CommuneCode, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(r.MapSheet, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(r.ParcelNo, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
+                await WriteNullableAsync(w, r.LegalAreaM2, NpgsqlDbType.Numeric, ct);
+                await WriteNullableAsync(w, r.Address, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, r.OldCommuneCode, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, r.OldMapSheet, NpgsqlDbType.Integer, ct);
+                await WriteNullableAsync(w, r.OldParcelNo, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
+                await w.WriteAsync(r.Geometry, NpgsqlDbType.Geometry, ct);
+            }, ct);
+
+    public static Task<ulong> LandUsesAsync(NpgsqlConnection connection, string table, IEnumerable<LandUseRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table,
+            "id, parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main",
+            rows, onRow, async (w, r) =>
+            {
+                await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.ParcelId, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.PurposeCode, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
+                await w.WriteAsync(r.LongTerm, NpgsqlDbType.Boolean, ct);
+                await WriteNullableAsync(w, r.UseUntil, NpgsqlDbType.Date, ct);
+                await w.WriteAsync(r.OriginCode, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(r.IsMain, NpgsqlDbType.Boolean, ct);
+            }, ct);
+
+    public static Task<ulong> LandUsersAsync(NpgsqlConnection connection, string table, IEnumerable<LandUserRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table,
+            "id, user_type_code, full_name, id_kind, id_number, birth_year, address",
+            rows, onRow, async (w, r) =>
+            {
+                await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.UserTypeCode, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(r.FullName, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, r.IdKind, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, r.IdNumber, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, r.BirthYear, NpgsqlDbType.Integer, ct);
+                await WriteNullableAsync(w, r.Address, NpgsqlDbType.Text, ct);
+            }, ct);
+
+    public static Task<ulong> ParcelUsersAsync(NpgsqlConnection connection, string table, IEnumerable<ParcelUserRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table, "id, parcel_id, land_user_id, role, share", rows, onRow, async (w, r) =>
+        {
+            await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.ParcelId, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.LandUserId, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.Role, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(w, r.Share, NpgsqlDbType.Numeric, ct);
+        }, ct);
+
+    public static Task<ulong> CertificatesAsync(NpgsqlConnection connection, string table, IEnumerable<CertificateRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table, "id, parcel_id, serial, register_no, issued_on, issuer, rights, restrictions", rows, onRow, async (w, r) =>
+        {
+            await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.ParcelId, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.Serial, NpgsqlDbType.Text, ct);
+            await w.WriteAsync(r.RegisterNo, NpgsqlDbType.Text, ct);
+            await w.WriteAsync(r.IssuedOn, NpgsqlDbType.Date, ct);
+            await w.WriteAsync(r.Issuer, NpgsqlDbType.Text, ct);
+            await w.WriteAsync(r.Rights, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(w, r.Restrictions, NpgsqlDbType.Text, ct);
+        }, ct);
+
+    public static Task<ulong> MortgagesAsync(NpgsqlConnection connection, string table, IEnumerable<MortgageRow> rows, Action? onRow, CancellationToken ct) =>
+        CopyAsync(connection, table, "id, certificate_id, mortgagee, registered_on, released_on", rows, onRow, async (w, r) =>
+        {
+            await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.CertificateId, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.Mortgagee, NpgsqlDbType.Text, ct);
+            await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
+            await WriteNullableAsync(w, r.ReleasedOn, NpgsqlDbType.Date, ct);
+        }, ct);
+
+    /// <summary>Moves each table's identity sequence past the ids that were copied in explicitly.</summary>
+    public static async Task ResetIdentitiesAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            select setval(pg_get_serial_sequence(t, 'id'), coalesce(m, 0) + 1, false)
+            from (values
+              ('land.parcels', (select max(id) from land.parcels)),
+              ('land.land_uses', (select max(id) from land.land_uses)),
+              ('personal.land_users', (select max(id) from personal.land_users)),
+              ('land.parcel_users', (select max(id) from land.parcel_users)),
+              ('land.certificates', (select max(id) from land.certificates)),
+              ('land.mortgages', (select max(id) from land.mortgages)),
+              ('land.planning_zones', (select max(id) from land.planning_zones)),
+              ('land.price_zones', (select max(id) from land.price_zones))
+            ) as s(t, m)
+            """, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<ulong> CopyAsync<T>(
+        NpgsqlConnection connection, string table, string columns, IEnumerable<T> rows, Action? onRow,
+        Func<NpgsqlBinaryImporter, T, Task> writeRow, CancellationToken ct)
+    {
+        // table and columns come from this class and its callers' constants, never from input.
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {table} ({columns}) from stdin (format binary)", ct);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            await writeRow(importer, row);
+            onRow?.Invoke();
+        }
+        return await importer.CompleteAsync(ct);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct) where T : class =>
+        value is null ? writer.WriteNullAsync(ct) : writer.WriteAsync(value, type, ct);
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
+        value is { } v ? writer.WriteAsync(v, type, ct) : writer.WriteNullAsync(ct);
+}
