@@ -31,6 +31,29 @@ public sealed class LandDatabase : IAsyncLifetime
         return await ScalarAsync<T>(connection, null, sql, values);
     }
 
+    /// <summary>Every row of a query, by column name (select plain columns: no geometry without the NTS plugin).</summary>
+    public async Task<List<Dictionary<string, object?>>> RowsAsync(string sql, params object[] values)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = await reader.IsDBNullAsync(i) ? null : reader.GetValue(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     /// <summary>
     /// Runs one statement in its own transaction, as <paramref name="writer"/> when given; a null
     /// writer leaves datahub.writer unset, as a careless client would.
