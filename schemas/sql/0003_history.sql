@@ -45,10 +45,22 @@ begin
 end
 $$;
 
+-- New rows: the author and start are the transaction's, whatever the statement says, so an
+-- insert can neither forge its writer nor backdate its version.
+create or replace function history.stamp_insert() returns trigger
+language plpgsql as $$
+begin
+  NEW.written_by := history.require_writer();
+  NEW.valid_from := now();
+  return NEW;
+end
+$$;
+
 -- Attaches history to a table that has valid_from and written_by columns.
 create or replace procedure history.track(target regclass, history_table text)
 language plpgsql as $$
 begin
+  execute format('create trigger stamp_insert before insert on %s for each row execute function history.stamp_insert()', target);
   execute format('create trigger keep_version_on_update before update on %s for each row execute function history.keep_version(%L)', target, history_table);
   execute format('create trigger keep_version_on_delete after delete on %s for each row execute function history.keep_version(%L)', target, history_table);
 end

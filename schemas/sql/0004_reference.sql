@@ -75,19 +75,23 @@ language sql stable as $$
 $$;
 
 -- The unit(s) that an old unit code belongs to on a date, following successions in order
--- (a commune merged in 2025 and renamed later resolves to its latest successor).
+-- (a commune merged in 2025 and renamed later resolves to its latest successor). A succession
+-- is followed only if it takes effect no earlier than the step that led to its old code, so a
+-- rename that is later undone (X -> Y, then Y -> X) ends at X instead of looping.
 create function ref.successors_on(p_code text, p_on date) returns setof text
 language sql stable as $$
-  with recursive chain(code, depth) as (
-    select p_code, 0
+  with recursive chain(code, since, depth) as (
+    select p_code, '-infinity'::date, 0
     union
-    select s.new_code, c.depth + 1
+    select s.new_code, s.effective_on, c.depth + 1
     from chain c
-    join ref.admin_unit_successions s on s.old_code = c.code and s.effective_on <= p_on
+    join ref.admin_unit_successions s
+      on s.old_code = c.code and s.effective_on <= p_on and s.effective_on >= c.since
     where c.depth < 20
   )
-  select c.code from chain c
-  where not exists (select 1 from ref.admin_unit_successions s where s.old_code = c.code and s.effective_on <= p_on)
+  select distinct c.code from chain c
+  where not exists (select 1 from ref.admin_unit_successions s
+                    where s.old_code = c.code and s.effective_on <= p_on and s.effective_on >= c.since)
 $$;
 
 create function ref.is_working_day(p_day date) returns boolean

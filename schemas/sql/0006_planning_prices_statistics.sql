@@ -57,6 +57,9 @@ begin
   foreach t in array array['history.land_planning_zones', 'history.land_price_zones', 'history.land_statistics'] loop
     execute format('alter table %s add column valid_to timestamptz not null, add column ended_by text not null, add column change text not null', t);
   end loop;
+  create index on history.land_planning_zones (id, valid_to);
+  create index on history.land_price_zones (id, valid_to);
+  create index on history.land_statistics (unit_code, purpose_code, user_type_code, year, valid_to);
 end
 $$;
 call history.track('land.planning_zones', 'history.land_planning_zones');

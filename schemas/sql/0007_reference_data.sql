@@ -103,7 +103,7 @@ insert into ref.codes (list_id, code, label_vi, label_en, valid_from, valid_to, 
   ('plan_kind', 'ke-hoach', 'Kế hoạch sử dụng đất', 'Land-use plan (yearly)', '2013-01-01', null, 'Luật Đất đai 2024', null);
 
 -- Provinces and the former districts of Binh Phuoc. Communes come with the sample data
--- (scripts/run seeds them) or from the official lists when the hub goes live.
+-- (the seed verb, which scripts/run calls) or from the official lists when the hub goes live.
 insert into ref.admin_units (code, name, level, parent_code, valid_from, valid_to, source_document) values
   ('70', 'Tỉnh Bình Phước', 'province', null, '1997-01-01', '2025-07-01', 'NQ 202/2025/QH15: merged into Đồng Nai'),
   ('75', 'Tỉnh Đồng Nai', 'province', null, '1976-01-01', '2025-07-01', 'QĐ 124/2004/QĐ-TTg'),

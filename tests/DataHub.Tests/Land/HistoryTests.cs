@@ -37,6 +37,21 @@ public sealed class HistoryTests(LandDatabase db) : IClassFixture<LandDatabase>
     }
 
     [Fact]
+    public async Task an_insert_cannot_forge_its_writer_or_backdate_its_version()
+    {
+        var id = await db.WriteAsync<long>("submission:202", """
+            insert into land.parcels (commune_code, map_sheet, parcel_no, area_m2, registered_on, geom, written_by, valid_from)
+            values ('25432', 12, 90, 500, date '2019-05-20', ST_Multi(ST_MakeEnvelope(600000, 1304500, 600020, 1304525, 9212)),
+                    'someone-else', timestamptz '1990-01-01')
+            returning id
+            """);
+
+        var current = Assert.Single(await CurrentParcelAsync(id));
+        Assert.Equal("submission:202", current["written_by"]);
+        Assert.True((DateTime)current["valid_from"]! > new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    }
+
+    [Fact]
     public async Task updating_a_parcel_keeps_the_previous_version_ended_by_the_updating_writer()
     {
         var id = await InsertParcelAsync("submission:201", 2, 500.0m);

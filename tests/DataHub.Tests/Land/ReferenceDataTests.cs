@@ -164,6 +164,23 @@ public sealed class ReferenceDataTests(LandDatabase db) : IClassFixture<LandData
         await Assert.ThrowsAsync<PostgresException>(() => db.ScalarAsync<DateOnly>("select ref.add_working_days($1, -1)", Day("2025-05-05")));
     }
 
+    [Fact]
+    public async Task a_unit_reached_by_two_paths_is_returned_once_and_an_undone_rename_ends_where_it_started()
+    {
+        await InRolledBackTransactionAsync(async (connection, transaction) =>
+        {
+            await LandDatabase.ScalarAsync<int>(connection, transaction, """
+                insert into ref.admin_unit_successions (old_code, new_code, effective_on) values
+                  ('91001', '91002', date '2025-07-01'), ('91001', '91003', date '2025-07-01'), ('91002', '91003', date '2026-01-01'),
+                  ('92001', '92002', date '2025-07-01'), ('92002', '92001', date '2026-01-01')
+                """);
+            Assert.Equal(["91002", "91003"], await SuccessorsAsync(connection, transaction, "91001", new DateOnly(2025, 8, 1)));
+            Assert.Equal(["91003"], await SuccessorsAsync(connection, transaction, "91001", new DateOnly(2026, 2, 1)));
+            Assert.Equal(["92002"], await SuccessorsAsync(connection, transaction, "92001", new DateOnly(2025, 8, 1)));
+            Assert.Equal(["92001"], await SuccessorsAsync(connection, transaction, "92001", new DateOnly(2026, 2, 1)));
+        });
+    }
+
     private async Task<string[]> SuccessorsAsync(NpgsqlConnection? connection, NpgsqlTransaction? transaction, string code, DateOnly on)
     {
         const string sql = "select array(select ref.successors_on($1, $2) order by 1)";
