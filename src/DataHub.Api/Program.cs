@@ -1,3 +1,4 @@
+using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
@@ -20,10 +21,12 @@ public partial class Program
         builder.AddHubApi();
         builder.AddApiDocs();
         builder.AddHealth();
+        builder.AddCollections();
 
         var app = builder.Build();
         app.UseHubErrors();
         app.UseHubLogging();
+        app.UseCollections();
         app.MapApiDocs();
         app.MapHealth();
         app.MapControllers();

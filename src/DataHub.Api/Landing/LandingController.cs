@@ -10,20 +10,24 @@ namespace DataHub.Api.Landing;
 [Produces("application/json")]
 public sealed class LandingController : ControllerBase
 {
-    /// <summary>Landing page with links to the API description and the documentation.</summary>
+    /// <summary>Landing page (OGC API - Features): links to the collections, the conformance declaration and the API description.</summary>
     [HttpGet(Name = "GetLanding")]
     [ProducesResponseType<LandingPage>(StatusCodes.Status200OK)]
     public LandingPage Get()
     {
         var version = $"v{RouteData.Values["version"]}";
-        var self = $"/api/{version}";
+        var root = $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
+        var self = $"{root}/api/{version}";
+        // The OGC API - Features landing page: its clients (QGIS, GDAL) find everything from here.
         return new LandingPage(
             "DataHub",
             "Land data sharing hub: default-shared land datasets, submissions and special-request sharing.",
             [
                 new Link(self, "self", "application/json", "This document"),
-                new Link($"/openapi/{version}.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
-                new Link("/docs", "service-doc", "text/html", "The API documentation"),
+                new Link($"{root}/openapi/{version}.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                new Link($"{root}/docs", "service-doc", "text/html", "The API documentation"),
+                new Link($"{self}/conformance", "conformance", "application/json", "Conformance classes"),
+                new Link($"{self}/collections", "data", "application/json", "Collections (default-shared datasets)"),
             ]);
     }
 }

@@ -141,7 +141,7 @@ public sealed class SampleLand(long seed, long parcels)
                 continue;
             }
             var r = new SampleRandom(seed, i, 13);
-            var address = $"Ấp {r.Next(1, 13)}, {f.Commune.Name}";
+            var address = $"Số {r.Next(1, 300)}, Ấp {r.Next(1, 13)}, {f.Commune.Name}"; // a home, not the parcel's location
             if (f.Individual)
             {
                 yield return Person(f.Id, f.UserType, female: r.Chance(0.45), address, ref r);

@@ -16,9 +16,13 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name.ToLowerInvariant());
+        await PrepareDatabaseAsync();
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
     }
+
+    /// <summary>Runs before the hub starts: load what the tests of the class need.</summary>
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -31,8 +35,12 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
         }));
     }
 
-    public new async Task DisposeAsync()
+    /// <summary>Runs before the hub and its database go away.</summary>
+    protected virtual Task CleanupAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
     {
+        await CleanupAsync();
         await base.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -36,6 +36,12 @@ public sealed partial class SqlBuilder
             ? "\"" + name + "\""
             : throw new ArgumentException($"'{name}' is not an identifier the catalogue may use", nameof(name));
 
+    /// <summary>A catalogue name as a SQL string literal (e.g. a JSON key); same rule as identifiers.</summary>
+    public static string NameLiteral(string name) =>
+        PlainIdentifier().IsMatch(name)
+            ? "'" + name + "'"
+            : throw new ArgumentException($"'{name}' is not a name the catalogue may use", nameof(name));
+
     /// <summary>schema.relation, each part quoted.</summary>
     public static string Relation(string qualifiedName) =>
         string.Join('.', qualifiedName.Split('.').Select(Identifier));

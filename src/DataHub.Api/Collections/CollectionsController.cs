@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using System.Text;
+using Asp.Versioning;
+using DataHub.Api.Infrastructure.Database;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+
+namespace DataHub.Api.Collections;
+
+/// <summary>
+/// OGC API - Features (Part 1 Core, Part 2 CRS, Part 3 Filtering) over the default-shared
+/// datasets of the catalogue.
+/// </summary>
+[ApiController]
+[ApiVersion(1.0)]
+[Route("api/v{version:apiVersion}/collections")]
+[Tags("Collections (OGC API - Features)")]
+public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource dataSource, CollectionDescriber describer) : ControllerBase
+{
+    /// <summary>The default-shared collections.</summary>
+    [HttpGet(Name = "GetCollections")]
+    [ProducesResponseType<CollectionsDocument>(StatusCodes.Status200OK, "application/json")]
+    public async Task<ActionResult<CollectionsDocument>> GetCollections(CancellationToken ct)
+    {
+        var datasets = (await catalogue.AllAsync(ct)).Where(d => d.DefaultShared).ToList();
+        var collections = new List<CollectionDocument>();
+        foreach (var dataset in datasets)
+        {
+            collections.Add(await describer.DescribeAsync(dataset, Request, ct));
+        }
+        var self = OgcLinks.Base(Request) + Request.Path;
+        return new CollectionsDocument(
+            [new OgcLink(self, "self", OgcLinks.Json, "The collections")],
+            collections,
+            CrsRegistry.Supported.Select(c => c.Uri).ToList());
+    }
+
+    /// <summary>One collection: its extent, CRS and links to its items and queryables.</summary>
+    [HttpGet("{collectionId}", Name = "GetCollection")]
+    [ProducesResponseType<CollectionDocument>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<CollectionDocument>> GetCollection(string collectionId, CancellationToken ct)
+    {
+        if (await FindAsync(collectionId, ct) is not { } dataset)
+        {
+            return UnknownCollection(collectionId);
+        }
+        return await describer.DescribeAsync(dataset, Request, ct);
+    }
+
+    /// <summary>The properties a filter, a sort or a property=value parameter may use (JSON Schema).</summary>
+    [HttpGet("{collectionId}/queryables", Name = "GetQueryables")]
+    [ProducesResponseType<object>(StatusCodes.Status200OK, "application/schema+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetQueryables(string collectionId, CancellationToken ct)
+    {
+        if (await FindAsync(collectionId, ct) is not { } dataset)
+        {
+            return UnknownCollection(collectionId);
+        }
+        var self = OgcLinks.Base(Request) + Request.Path;
+        var properties = Visible(dataset).Where(f => f.Queryable).ToDictionary(f => f.Name, f => Queryables.Schema(f));
+        return new ContentResult
+        {
+            ContentType = "application/schema+json",
+            Content = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+                ["$id"] = self,
+                ["type"] = "object",
+                ["title"] = dataset.TitleEn,
+                ["properties"] = properties,
+                ["additionalProperties"] = false,
+            }, FeatureCollectionResult.JsonOptions),
+        };
+    }
+
+    /// <summary>
+    /// Features of a collection, streamed as GeoJSON (or CSV with f=csv). Besides the parameters
+    /// below, any queryable property may be given as name=value to select equal values.
+    /// </summary>
+    /// <param name="collectionId">The collection (see /collections).</param>
+    /// <param name="limit">Features per page: default 10, at most 10,000 (larger values are clamped).</param>
+    /// <param name="offset">Features to skip (paging; the next and prev links carry it).</param>
+    /// <param name="bbox">minx,miny,maxx,maxy in bbox-crs (default CRS84 longitude/latitude).</param>
+    /// <param name="bboxCrs">CRS of bbox, as a URI.</param>
+    /// <param name="datetime">An RFC 3339 instant or interval (start/end, '..' for open) on the collection's temporal property.</param>
+    /// <param name="crs">CRS of the response geometries, as a URI (default CRS84).</param>
+    /// <param name="filter">A CQL2 text filter over the queryables.</param>
+    /// <param name="filterLang">cql2-text (the only one supported).</param>
+    /// <param name="filterCrs">CRS of geometries in the filter (default CRS84).</param>
+    /// <param name="sortby">Comma-separated properties, '-' for descending.</param>
+    /// <param name="f">json (GeoJSON, default), csv or html.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
+    [HttpGet("{collectionId}/items", Name = "GetItems")]
+    [ProducesResponseType<FeatureCollectionDocument>(StatusCodes.Status200OK, "application/geo+json", "text/csv")]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetItems(
+        string collectionId, [FromQuery] string? limit, [FromQuery] string? offset, [FromQuery] string? bbox,
+        [FromQuery(Name = "bbox-crs")] string? bboxCrs, [FromQuery] string? datetime, [FromQuery] string? crs,
+        [FromQuery] string? filter, [FromQuery(Name = "filter-lang")] string? filterLang,
+        [FromQuery(Name = "filter-crs")] string? filterCrs, [FromQuery] string? sortby, [FromQuery] string? f,
+        CancellationToken ct)
+    {
+        if (await FindAsync(collectionId, ct) is not { } dataset)
+        {
+            return UnknownCollection(collectionId);
+        }
+        var visible = Visible(dataset);
+        var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible);
+        if (request is null)
+        {
+            return Invalid(errors);
+        }
+        if (await NotModifiedAsync(dataset, ct) is { } notModified)
+        {
+            return notModified;
+        }
+
+        var sql = new SqlBuilder();
+        string where;
+        try
+        {
+            where = ItemsSql.Where(dataset, visible, request, sql, Filters.Translate);
+        }
+        catch (FilterException e)
+        {
+            return Invalid(new Dictionary<string, string[]> { ["filter"] = [e.Message] });
+        }
+        return request.Format switch
+        {
+            "csv" => new FeatureCsvResult(dataSource, dataset, visible, sql, ItemsSql.Rows(dataset, visible, request, where, sql)),
+            _ => new FeatureCollectionResult(dataSource, dataset, request, sql, where, ItemsSql.Page(dataset, visible, request, where, sql)),
+        };
+    }
+
+    /// <summary>One feature by its id.</summary>
+    /// <param name="collectionId">The collection.</param>
+    /// <param name="featureId">The feature's id (an integer for most collections).</param>
+    /// <param name="crs">CRS of the geometry, as a URI (default CRS84).</param>
+    /// <param name="f">json (default).</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
+    [HttpGet("{collectionId}/items/{featureId}", Name = "GetItem")]
+    [ProducesResponseType<FeatureDocument>(StatusCodes.Status200OK, "application/geo+json")]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetItem(string collectionId, string featureId, [FromQuery] string? crs, [FromQuery] string? f, CancellationToken ct)
+    {
+        if (await FindAsync(collectionId, ct) is not { } dataset)
+        {
+            return UnknownCollection(collectionId);
+        }
+        var visible = Visible(dataset);
+        var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible, oneFeature: true);
+        if (request is null)
+        {
+            return Invalid(errors);
+        }
+        object key = featureId;
+        if (dataset.IntegerKey)
+        {
+            if (!long.TryParse(featureId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                return UnknownFeature(dataset, featureId);
+            }
+            key = id;
+        }
+        if (await NotModifiedAsync(dataset, ct) is { } notModified)
+        {
+            return notModified;
+        }
+        var sql = new SqlBuilder();
+        await using var command = sql.CreateCommand(dataSource, ItemsSql.One(dataset, visible, request.Crs, key, sql));
+        if (await command.ExecuteScalarAsync(ct) is not string feature)
+        {
+            return UnknownFeature(dataset, featureId);
+        }
+        var self = OgcLinks.Base(Request) + Request.Path;
+        var collection = self[..self.LastIndexOf("/items/", StringComparison.Ordinal)];
+        var links = System.Text.Json.JsonSerializer.Serialize(new[]
+        {
+            new OgcLink(self, "self", OgcLinks.GeoJson, "This feature"),
+            new OgcLink(collection, "collection", OgcLinks.Json, "The collection"),
+        }, FeatureCollectionResult.JsonOptions);
+        if (dataset.IsSpatial)
+        {
+            Response.Headers["Content-Crs"] = $"<{request.Crs.Uri}>";
+        }
+        return new ContentResult
+        {
+            ContentType = OgcLinks.GeoJson + "; charset=utf-8",
+            Content = feature[..^1] + ",\"links\":" + links + "}",
+        };
+    }
+
+    // Default sharing shows public fields only; grants (special-request sharing) will pass a wider scope.
+    private static List<DatasetField> Visible(Dataset dataset) => dataset.Fields.Where(f => f.Sensitivity == "public").ToList();
+
+    private async Task<Dataset?> FindAsync(string id, CancellationToken ct) =>
+        await catalogue.FindAsync(id, ct) is { DefaultShared: true } dataset ? dataset : null;
+
+    /// <summary>
+    /// ETag from the dataset's change counter and the exact request: unchanged data and the same
+    /// query answer 304 without touching the data.
+    /// </summary>
+    private async Task<IActionResult?> NotModifiedAsync(Dataset dataset, CancellationToken ct)
+    {
+        var (version, changedAt) = await catalogue.VersionAsync(dataset, ct);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Request.Path}{Request.QueryString}|{Request.Headers.Accept}")))[..16];
+        var etag = new EntityTagHeaderValue($"\"{version}-{digest}\"", isWeak: true);
+        Response.Headers.ETag = etag.ToString();
+        Response.Headers.LastModified = changedAt.ToString("R");
+        Response.Headers.CacheControl = "no-cache"; // always revalidate: the ETag makes that cheap
+        var match = Request.GetTypedHeaders().IfNoneMatch;
+        return match.Any(m => m.Compare(etag, useStrongComparison: false) || m.Equals(EntityTagHeaderValue.Any))
+            ? StatusCode(StatusCodes.Status304NotModified)
+            : null;
+    }
+
+    private ActionResult Invalid(Dictionary<string, string[]> errors)
+    {
+        var state = new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary();
+        foreach (var (parameter, messages) in errors)
+        {
+            foreach (var message in messages)
+            {
+                state.AddModelError(parameter, message);
+            }
+        }
+        return ValidationProblem(
+            detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+            title: "The query is not valid", modelStateDictionary: state);
+    }
+
+    private ObjectResult UnknownCollection(string id) => NotFoundProblem("Unknown collection",
+        $"There is no collection '{id}'. The collections are listed at /api/v1/collections.");
+
+    private ObjectResult UnknownFeature(Dataset dataset, string id) => NotFoundProblem("Unknown feature",
+        $"Collection '{dataset.Id}' has no feature '{id}'.");
+
+    private ObjectResult NotFoundProblem(string title, string detail) => Problem(statusCode: 404, title: title, detail: detail);
+}

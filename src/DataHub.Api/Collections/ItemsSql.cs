@@ -1,0 +1,131 @@
+using System.Text;
+using DataHub.Api.Infrastructure.Database;
+using NpgsqlTypes;
+
+namespace DataHub.Api.Collections;
+
+/// <summary>
+/// The SQL of the items endpoints. PostGIS builds each feature's GeoJSON (ST_AsGeoJSON inside
+/// json_build_object), so the hub streams text it never parses. Identifiers come from the
+/// catalogue through SqlBuilder; every value is a parameter.
+/// </summary>
+public static class ItemsSql
+{
+    /// <summary>Turns a CQL2 text filter into a SQL condition, adding its values to the builder.</summary>
+    public delegate string FilterTranslator(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, int filterSrid);
+
+    public static string Where(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, SqlBuilder sql, FilterTranslator? filter)
+    {
+        var conditions = new List<string>();
+        if (r.Bbox is { } b && d.GeometryColumn is { } g)
+        {
+            conditions.Add(BboxCondition(SqlBuilder.Identifier(g), b, r.BboxCrs.Srid, d.StorageSrid!.Value, sql));
+        }
+        if (r.Datetime is { } t && d.TemporalColumn is { } temporal)
+        {
+            var column = SqlBuilder.Identifier(temporal);
+            var isDate = d.Fields.FirstOrDefault(f => f.Column == temporal)?.Type == "date";
+            string Bound(DateTimeOffset value) => isDate
+                ? $"({sql.Add(value.UtcDateTime, NpgsqlDbType.TimestampTz)} at time zone 'UTC')::date"
+                : sql.Add(value.UtcDateTime, NpgsqlDbType.TimestampTz);
+            if (t.Start is { } start)
+            {
+                conditions.Add($"{column} >= {Bound(start)}");
+            }
+            if (t.End is { } end)
+            {
+                conditions.Add($"{column} <= {Bound(end)}");
+            }
+        }
+        foreach (var e in r.EqualTo)
+        {
+            conditions.Add($"{SqlBuilder.Identifier(e.Field.Column)} = {sql.Add(e.Value)}");
+        }
+        if (r.Filter is { } text && filter is not null)
+        {
+            conditions.Add("(" + filter(text, d, visible, sql, r.FilterCrs.Srid) + ")");
+        }
+        return conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
+    }
+
+    private static string BboxCondition(string column, double[] b, int bboxSrid, int storageSrid, SqlBuilder sql)
+    {
+        string Envelope(double minX, double minY, double maxX, double maxY)
+        {
+            var envelope = $"ST_MakeEnvelope({sql.Add(minX)}, {sql.Add(minY)}, {sql.Add(maxX)}, {sql.Add(maxY)}, {bboxSrid})";
+            // Transform the box, never the column, so the spatial index is used.
+            var box = bboxSrid == storageSrid ? envelope : $"ST_Transform(ST_Segmentize({envelope}, {(bboxSrid == 4326 ? "0.001" : "100")}), {storageSrid})";
+            return $"({column} && {box} and ST_Intersects({column}, {box}))";
+        }
+        return b[0] <= b[2]
+            ? Envelope(b[0], b[1], b[2], b[3])
+            : $"({Envelope(b[0], b[1], 180, b[3])} or {Envelope(-180, b[1], b[2], b[3])})"; // crosses the antimeridian
+    }
+
+    public static string OrderBy(Dataset d, ItemsRequest r)
+    {
+        var keys = r.SortBy.Select(s => $"{SqlBuilder.Identifier(s.Field.Column)} {(s.Descending ? "desc nulls last" : "asc nulls first")}").ToList();
+        keys.Add(SqlBuilder.Identifier(d.KeyColumn)); // a total order, so pages neither skip nor repeat
+        return string.Join(", ", keys);
+    }
+
+    /// <summary>One row per feature: its complete GeoJSON text.</summary>
+    public static string FeatureJson(Dataset d, IReadOnlyList<DatasetField> visible, Crs crs)
+    {
+        var properties = new StringBuilder();
+        foreach (var field in visible.Where(f => !f.IsGeometry))
+        {
+            properties.Append(properties.Length == 0 ? "" : ", ")
+                .Append(SqlBuilder.NameLiteral(field.Name)).Append(", ").Append(SqlBuilder.Identifier(field.Column));
+        }
+        var geometry = d.GeometryColumn is { } g && visible.Any(f => f.IsGeometry)
+            ? $"ST_AsGeoJSON({GeometryIn(SqlBuilder.Identifier(g), d.StorageSrid!.Value, crs)}, {crs.Decimals})::json"
+            : "null::json";
+        return $"""
+            json_build_object('type', 'Feature', 'id', {SqlBuilder.Identifier(d.KeyColumn)}, 'geometry', {geometry},
+                              'properties', json_build_object({properties}))::text
+            """;
+    }
+
+    public static string GeometryIn(string column, int storageSrid, Crs crs)
+    {
+        var transformed = crs.Srid == storageSrid ? column : $"ST_Transform({column}, {crs.Srid})";
+        return crs.LatitudeFirst ? $"ST_FlipCoordinates({transformed})" : transformed;
+    }
+
+    public static string Page(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, string where, SqlBuilder sql) => $"""
+        select {FeatureJson(d, visible, r.Crs)}
+        from {SqlBuilder.Relation(d.SourceRelation)}
+        where {where}
+        order by {OrderBy(d, r)}
+        limit {sql.Add(r.Limit)} offset {sql.Add(r.Offset)}
+        """;
+
+    public static string Count(Dataset d, string where) => $"""
+        select count(*) from {SqlBuilder.Relation(d.SourceRelation)} where {where}
+        """;
+
+    public static string One(Dataset d, IReadOnlyList<DatasetField> visible, Crs crs, object key, SqlBuilder sql) => $"""
+        select {FeatureJson(d, visible, crs)}
+        from {SqlBuilder.Relation(d.SourceRelation)}
+        where {SqlBuilder.Identifier(d.KeyColumn)} = {sql.Add(key)}
+        """;
+
+    /// <summary>Plain columns for CSV: the visible properties, then the geometry as WKT.</summary>
+    public static string Rows(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, string where, SqlBuilder sql)
+    {
+        var columns = new List<string> { SqlBuilder.Identifier(d.KeyColumn) };
+        columns.AddRange(visible.Where(f => !f.IsGeometry).Select(f => SqlBuilder.Identifier(f.Column)));
+        if (d.GeometryColumn is { } g && visible.Any(f => f.IsGeometry))
+        {
+            columns.Add($"ST_AsText({GeometryIn(SqlBuilder.Identifier(g), d.StorageSrid!.Value, r.Crs)}, {r.Crs.Decimals})");
+        }
+        return $"""
+            select {string.Join(", ", columns)}
+            from {SqlBuilder.Relation(d.SourceRelation)}
+            where {where}
+            order by {OrderBy(d, r)}
+            limit {sql.Add(r.Limit)} offset {sql.Add(r.Offset)}
+            """;
+    }
+}
