@@ -88,3 +88,34 @@ insert into catalog.dataset_fields (dataset_id, name, column_name, type, sensiti
   ('land-statistics', 'area_m2', 'area_m2', 'number', 'public', 'Diện tích (m²)', 'Area (m²)', true, true, null, 5),
   ('land-statistics', 'source', 'source', 'string', 'public', 'Nguồn số liệu', 'Source', true, true, null, 6),
   ('land-statistics', 'updated_at', 'updated_at', 'timestamp', 'public', 'Cập nhật lúc', 'Updated at', true, true, null, 7);
+
+-- Land users of a parcel: personal data, shared only through a granted special request. The
+-- catalogue lists it so that agencies know it exists and what a request can ask for.
+create schema if not exists restricted;
+create view restricted.parcel_users as
+  select pu.id, pu.parcel_id, pu.role, pu.share, u.user_type_code, u.full_name, u.id_kind, u.id_number, u.birth_year, u.address,
+         greatest(pu.valid_from, u.valid_from) as updated_at
+  from land.parcel_users pu join personal.land_users u on u.id = pu.land_user_id;
+
+insert into catalog.datasets (id, title_vi, title_en, description_vi, description_en, publisher, sharing_mode, update_frequency,
+  source_relation, source_tables, key_column, key_type, geometry_column, geometry_type, storage_srid, temporal_column, schema_uri, terms_of_use, keywords, position)
+values
+  ('parcel-users', 'Người sử dụng đất của thửa', 'Land users of parcels',
+   'Người sử dụng, quản lý đất của từng thửa: họ tên, giấy tờ nhân thân, địa chỉ. Dữ liệu cá nhân: chỉ chia sẻ theo yêu cầu đặc thù có căn cứ pháp lý.',
+   'Users and managers of each parcel: names, identity documents, addresses. Personal data: shared only through a special request with a legal basis.',
+   'Sở Nông nghiệp và Môi trường', 'special-request', 'daily', 'restricted.parcel_users',
+   array['land.parcel_users', 'personal.land_users']::regclass[], 'id', 'integer', null, null, null, null, null,
+   'Chỉ chia sẻ theo yêu cầu đặc thù được phê duyệt (Luật 91/2025/QH15, NĐ 356/2025/NĐ-CP); mọi lần đọc được ghi nhật ký.',
+   array['người sử dụng đất', 'land users', 'dữ liệu cá nhân'], 6);
+
+insert into catalog.dataset_fields (dataset_id, name, column_name, type, sensitivity, title_vi, title_en, queryable, sortable, code_list, position) values
+  ('parcel-users', 'parcel_id', 'parcel_id', 'integer', 'public', 'Mã thửa (id)', 'Parcel id', true, true, null, 1),
+  ('parcel-users', 'role', 'role', 'string', 'public', 'Vai trò', 'Role', true, true, 'parcel_user_role', 2),
+  ('parcel-users', 'share', 'share', 'number', 'internal', 'Tỷ lệ sở hữu', 'Share', true, true, null, 3),
+  ('parcel-users', 'user_type_code', 'user_type_code', 'string', 'internal', 'Đối tượng sử dụng', 'User type', true, true, 'land_user_type', 4),
+  ('parcel-users', 'full_name', 'full_name', 'string', 'personal', 'Họ tên / tên tổ chức', 'Name', true, false, null, 5),
+  ('parcel-users', 'id_kind', 'id_kind', 'string', 'personal', 'Loại giấy tờ', 'ID document kind', true, false, 'id_document_kind', 6),
+  ('parcel-users', 'id_number', 'id_number', 'string', 'personal', 'Số giấy tờ', 'ID number', true, false, null, 7),
+  ('parcel-users', 'birth_year', 'birth_year', 'integer', 'personal', 'Năm sinh', 'Birth year', true, false, null, 8),
+  ('parcel-users', 'address', 'address', 'string', 'personal', 'Địa chỉ thường trú', 'Address', false, false, null, 9),
+  ('parcel-users', 'updated_at', 'updated_at', 'timestamp', 'public', 'Cập nhật lúc', 'Updated at', true, true, null, 10);

@@ -33,7 +33,7 @@ public sealed class CollectionDescriber(NpgsqlDataSource dataSource, Catalogue c
             d.StorageSrid is { } srid ? CrsRegistry.UriOf(srid) : null, d.Keywords, d.TitleVi, d.DescriptionVi);
     }
 
-    private async Task<Extent?> ExtentAsync(Dataset d, CancellationToken ct)
+    public async Task<Extent?> ExtentAsync(Dataset d, CancellationToken ct)
     {
         var (version, _) = await catalogue.VersionAsync(d, ct);
         if (extents.TryGetValue(d.Id, out var known) && known.Version == version)
