@@ -43,34 +43,6 @@ create table catalog.dataset_fields (
   primary key (dataset_id, name)
 );
 
--- A version number per table, bumped once per writing statement: cheap ETags and "last
--- update" for the catalogue without scanning the data.
-create table catalog.table_versions (
-  table_name  regclass primary key,
-  version     bigint not null default 0,
-  changed_at  timestamptz not null default now()
-);
-
-create function catalog.bump_version() returns trigger
-language plpgsql as $$
-begin
-  insert into catalog.table_versions as v (table_name, version, changed_at)
-  values (TG_RELID::regclass, 1, now())
-  on conflict (table_name) do update set version = v.version + 1, changed_at = now();
-  return null;
-end
-$$;
-
-do $$
-declare t text;
-begin
-  foreach t in array array['land.parcels', 'land.land_uses', 'land.planning_zones', 'land.price_zones', 'land.statistics', 'ref.admin_units'] loop
-    execute format('create trigger bump_version after insert or update or delete or truncate on %s for each statement execute function catalog.bump_version()', t);
-    execute format('insert into catalog.table_versions (table_name) values (%L::regclass)', t);
-  end loop;
-end
-$$;
-
 -- Default-shared views: public columns only.
 -- Purposes are scalar subqueries, not joins: a query that does not read them (a count, a page
 -- of ids) does not pay for them, because the view is flattened and unused columns dropped.

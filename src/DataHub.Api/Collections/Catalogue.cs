@@ -62,19 +62,16 @@ public sealed class Catalogue(NpgsqlDataSource dataSource, TimeProvider time) : 
         (await AllAsync(ct)).FirstOrDefault(d => d.Id == id);
 
     /// <summary>
-    /// The change counter of the dataset's tables (bumped by every writing statement) and when it
-    /// last moved: the basis of ETags and of "last updated".
+    /// A version of the dataset's data as this moment's readers see it (see
+    /// catalog.dataset_version) and when it last changed: the basis of ETags and "last updated".
     /// </summary>
-    public async Task<(long Version, DateTimeOffset ChangedAt)> VersionAsync(Dataset dataset, CancellationToken ct)
+    public async Task<(string Version, DateTimeOffset ChangedAt)> VersionAsync(Dataset dataset, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
-            select coalesce(sum(version), 0)::bigint, coalesce(max(changed_at), 'epoch')
-            from catalog.table_versions where table_name::text = any($1)
-            """);
+        await using var command = dataSource.CreateCommand("select version, changed_at from catalog.dataset_version($1::text[]::regclass[])");
         command.Parameters.Add(new NpgsqlParameter { Value = dataset.SourceTables.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+        return (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     private async Task<IReadOnlyList<Dataset>> LoadAsync(CancellationToken ct)

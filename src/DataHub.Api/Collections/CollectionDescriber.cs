@@ -11,7 +11,7 @@ namespace DataHub.Api.Collections;
 /// </summary>
 public sealed class CollectionDescriber(NpgsqlDataSource dataSource, Catalogue catalogue)
 {
-    private readonly ConcurrentDictionary<string, (long Version, Extent? Extent)> extents = new();
+    private readonly ConcurrentDictionary<string, (string Version, Extent? Extent)> extents = new();
 
     public async Task<CollectionDocument> DescribeAsync(Dataset d, HttpRequest request, CancellationToken ct)
     {
