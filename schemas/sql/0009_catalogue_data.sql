@@ -1,4 +1,5 @@
 -- The datasets published by default (and their fields). Publisher names are the 2025 ones.
+-- schema_uri (the exchange structure) is set when the JSON Schemas are published (submissions).
 insert into catalog.datasets (id, title_vi, title_en, description_vi, description_en, publisher, sharing_mode, update_frequency,
   source_relation, source_tables, key_column, key_type, geometry_column, geometry_type, storage_srid, temporal_column, schema_uri, terms_of_use, keywords, position)
 values
@@ -6,32 +7,32 @@ values
    'Thửa đất của cơ sở dữ liệu địa chính: số tờ, số thửa, diện tích, mục đích sử dụng, ranh giới. Không bao gồm thông tin người sử dụng đất.',
    'Parcels of the cadastral database: map sheet, parcel number, area, land-use purposes, boundary. Land users are not included.',
    'Sở Nông nghiệp và Môi trường', 'default', 'daily', 'sharing.parcels', array['land.parcels', 'land.land_uses']::regclass[],
-   'id', 'integer', 'geom', 'MultiPolygon', 9212, 'registered_on', '/api/v1/schemas/parcels/v1', 
+   'id', 'integer', 'geom', 'MultiPolygon', 9212, 'registered_on', null, 
    'Chia sẻ mặc định cho cơ quan nhà nước theo quy chế khai thác; ghi rõ nguồn "Sở Nông nghiệp và Môi trường".',
    array['địa chính', 'thửa đất', 'cadastre', 'parcel'], 1),
   ('planning-zones', 'Vùng quy hoạch sử dụng đất', 'Land-use planning zones',
    'Khoanh vùng quy hoạch, kế hoạch sử dụng đất theo mục đích, kỳ quy hoạch.',
    'Zones of the land-use plans by planned purpose and plan period.',
    'Sở Nông nghiệp và Môi trường', 'default', 'monthly', 'sharing.planning_zones', array['land.planning_zones']::regclass[],
-   'id', 'integer', 'geom', 'MultiPolygon', 9212, null, '/api/v1/schemas/planning-zones/v1',
+   'id', 'integer', 'geom', 'MultiPolygon', 9212, null, null,
    'Chia sẻ mặc định cho cơ quan nhà nước theo quy chế khai thác.', array['quy hoạch', 'planning'], 2),
   ('price-zones', 'Bảng giá đất', 'Land prices by road segment',
    'Giá đất theo đoạn đường và vị trí, theo bảng giá đất của tỉnh.',
    'Land prices per road segment and position, from the provincial land price tables.',
    'Sở Nông nghiệp và Môi trường', 'default', 'annual', 'sharing.price_zones', array['land.price_zones']::regclass[],
-   'id', 'integer', 'geom', 'LineString', 9212, 'effective_from', '/api/v1/schemas/price-zones/v1',
+   'id', 'integer', 'geom', 'LineString', 9212, 'effective_from', null,
    'Chia sẻ mặc định cho cơ quan nhà nước theo quy chế khai thác.', array['giá đất', 'land price'], 3),
   ('admin-units', 'Đơn vị hành chính', 'Administrative units',
    'Đơn vị hành chính cấp tỉnh, huyện (đến 30/6/2025) và xã, với thời gian hiệu lực và ranh giới.',
    'Provinces, districts (until 30 June 2025) and communes with their validity periods and boundaries.',
    'Sở Nông nghiệp và Môi trường', 'default', 'irregular', 'sharing.admin_units', array['ref.admin_units']::regclass[],
-   'id', 'integer', 'geom', 'MultiPolygon', 9212, 'valid_from', '/api/v1/schemas/admin-units/v1',
+   'id', 'integer', 'geom', 'MultiPolygon', 9212, 'valid_from', null,
    'Chia sẻ mặc định cho cơ quan nhà nước theo quy chế khai thác.', array['đơn vị hành chính', 'administrative units'], 4),
   ('land-statistics', 'Thống kê, kiểm kê đất đai', 'Land statistics and inventory',
    'Diện tích theo đơn vị hành chính, loại đất, đối tượng sử dụng và năm (số liệu đã báo cáo).',
    'Area by administrative unit, land-use purpose, user type and year (as reported).',
    'Sở Nông nghiệp và Môi trường', 'default', 'annual', 'sharing.land_statistics', array['land.statistics']::regclass[],
-   'id', 'string', null, null, null, null, '/api/v1/schemas/land-statistics/v1',
+   'id', 'string', null, null, null, null, null,
    'Chia sẻ mặc định cho cơ quan nhà nước theo quy chế khai thác.', array['thống kê', 'kiểm kê', 'statistics'], 5);
 
 insert into catalog.dataset_fields (dataset_id, name, column_name, type, sensitivity, title_vi, title_en, queryable, sortable, code_list, position) values

@@ -22,7 +22,6 @@ public sealed class CatalogueTests(SeededHubFixture hub) : IClassFixture<SeededH
         Assert.Equal("daily", parcels.GetProperty("updateFrequency").GetString());
         Assert.True(parcels.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].GetArrayLength() == 4);
         Assert.True(parcels.GetProperty("lastUpdated").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(-1));
-        Assert.EndsWith("/api/v1/schemas/parcels/v1", parcels.GetProperty("exchangeStructure").GetString());
         Assert.All(parcels.GetProperty("fields").EnumerateArray(), f => Assert.Equal("public", f.GetProperty("sensitivity").GetString()));
 
         var users = datasets["parcel-users"];
