@@ -1,0 +1,74 @@
+namespace DataHub.Api.Collections.Filtering;
+
+/// <summary>
+/// Checks quotes and parentheses before Superpower sees the text: the messages name the exact
+/// character at fault, and the parser's recursion is bounded before it starts.
+/// </summary>
+internal static class Cql2Prescan
+{
+    public const int MaxLength = 20_000;
+    public const int MaxDepth = 50;
+
+    public static void Check(string filter)
+    {
+        if (filter.Length > MaxLength)
+        {
+            throw new Cql2Exception($"the filter is {filter.Length} characters long; at most {MaxLength} are allowed at position {MaxLength}", MaxLength);
+        }
+        if (string.IsNullOrWhiteSpace(filter))
+        {
+            throw new Cql2Exception("the filter is empty at position 0", 0);
+        }
+
+        var open = new Stack<int>();
+        for (var i = 0; i < filter.Length; i++)
+        {
+            switch (filter[i])
+            {
+                case '\'' or '"':
+                    i = SkipQuoted(filter, i);
+                    break;
+                case '(':
+                    open.Push(i);
+                    if (open.Count > MaxDepth)
+                    {
+                        throw new Cql2Exception($"parentheses are nested deeper than {MaxDepth} levels at position {i}", i);
+                    }
+                    break;
+                case ')':
+                    if (open.Count == 0)
+                    {
+                        throw new Cql2Exception($"unbalanced parentheses: ')' has no matching '(' at position {i}", i);
+                    }
+                    open.Pop();
+                    break;
+            }
+        }
+        if (open.Count > 0)
+        {
+            var at = open.Peek();
+            throw new Cql2Exception($"unbalanced parentheses: '(' is never closed at position {at}", at);
+        }
+    }
+
+    // Returns the index of the closing quote; a doubled quote inside is an escaped one.
+    private static int SkipQuoted(string filter, int start)
+    {
+        var quote = filter[start];
+        for (var i = start + 1; i < filter.Length; i++)
+        {
+            if (filter[i] != quote)
+            {
+                continue;
+            }
+            if (i + 1 < filter.Length && filter[i + 1] == quote)
+            {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        var what = quote == '\'' ? "string" : "quoted property name";
+        throw new Cql2Exception($"unterminated {what}: the {quote} is never closed at position {start}", start);
+    }
+}
