@@ -20,6 +20,7 @@ internal static class Cql2Prescan
             throw new Cql2Exception("the filter is empty at position 0", 0);
         }
 
+        RequireEncodable(filter);
         var open = new Stack<int>();
         for (var i = 0; i < filter.Length; i++)
         {
@@ -48,6 +49,28 @@ internal static class Cql2Prescan
         {
             var at = open.Peek();
             throw new Cql2Exception($"unbalanced parentheses: '(' is never closed at position {at}", at);
+        }
+    }
+
+    // PostgreSQL text cannot hold NUL, and Npgsql refuses to encode a lone surrogate: either would
+    // surface as a server error instead of a client one.
+    private static void RequireEncodable(string filter)
+    {
+        for (var i = 0; i < filter.Length; i++)
+        {
+            var c = filter[i];
+            if (c == '\0')
+            {
+                throw new Cql2Exception($"the filter contains a NUL character at position {i}", i);
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < filter.Length && char.IsLowSurrogate(filter[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new Cql2Exception($"the filter contains a broken UTF-16 surrogate at position {i}", i);
+            }
         }
     }
 
