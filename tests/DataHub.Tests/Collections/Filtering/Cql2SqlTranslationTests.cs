@@ -178,4 +178,16 @@ public sealed class Cql2SqlTranslationTests
         Assert.Throws<Cql2Exception>(() => Cql2Filter.ToSql("name = 'a' AND map_sheet = 1 AND nope = 2", Parcels, builder, StorageSrid));
         Assert.Empty(builder.Parameters);
     }
+
+    [Fact]
+    public void a_filter_of_the_largest_size_made_of_nots_or_ands_translates_flat()
+    {
+        var nots = string.Concat(Enumerable.Repeat("NOT ", 4_990)) + "map_sheet = 1";
+        Assert.Equal("\"map_sheet\" = @p0", Translate(nots).Sql);
+
+        var ands = string.Join(" AND ", Enumerable.Repeat("map_sheet = 1", 1_100));
+        var (sql, builder) = Translate(ands);
+        Assert.Equal(1_100, builder.Parameters.Count);
+        Assert.StartsWith("(\"map_sheet\" = @p0 AND \"map_sheet\" = @p1 AND ", sql);
+    }
 }
