@@ -17,7 +17,7 @@ internal static class Cql2Parser
 
     private static readonly TokenListParser<Cql2Token, Cql2Operand> Property =
         Is(Cql2Token.Identifier).Select(t => (Cql2Operand)new Cql2Property(t.ToStringValue(), At(t)))
-            .Or(Is(Cql2Token.QuotedIdentifier).Select(t => (Cql2Operand)new Cql2Property(Unquote(t.ToStringValue(), '"'), At(t))));
+            .Or(Is(Cql2Token.QuotedIdentifier).Select(t => (Cql2Operand)new Cql2Property(Cql2Quoting.Unquote(t.ToStringValue()), At(t))));
 
     private static readonly TokenListParser<Cql2Token, Cql2Literal> Number =
         Is(Cql2Token.Number).Select(t => NumberLiteral(t.ToStringValue(), At(t)));
@@ -29,10 +29,10 @@ internal static class Cql2Parser
         from open in Is(Cql2Token.LParen)
         from text in StringToken
         from close in Is(Cql2Token.RParen)
-        select new Cql2Literal(kind, Unquote(text.ToStringValue(), '\''), At(word));
+        select new Cql2Literal(kind, Cql2Quoting.Unquote(text.ToStringValue()), At(word));
 
     private static readonly TokenListParser<Cql2Token, Cql2Literal> Literal =
-        StringToken.Select(t => new Cql2Literal(Cql2LiteralKind.String, Unquote(t.ToStringValue(), '\''), At(t)))
+        StringToken.Select(t => new Cql2Literal(Cql2LiteralKind.String, Cql2Quoting.Unquote(t.ToStringValue()), At(t)))
             .Or(Number)
             .Or(Is(Cql2Token.True).Or(Is(Cql2Token.False)).Select(t => new Cql2Literal(Cql2LiteralKind.Boolean, t.ToStringValue().ToUpperInvariant(), At(t))))
             .Or(Temporal(Cql2Token.Date, Cql2LiteralKind.Date))
@@ -140,9 +140,6 @@ internal static class Cql2Parser
         var at = result.ErrorPosition.HasValue ? result.ErrorPosition.Absolute : textLength;
         throw new Cql2Exception($"{result.FormatErrorMessageFragment()} at position {at}", at);
     }
-
-    private static string Unquote(string quoted, char quote) =>
-        quoted[1..^1].Replace(new string(quote, 2), quote.ToString(), StringComparison.Ordinal);
 
     private static Cql2Literal NumberLiteral(string text, int at) =>
         new(text.AsSpan().IndexOfAny(".eE") < 0 ? Cql2LiteralKind.Integer : Cql2LiteralKind.Number, text, at);

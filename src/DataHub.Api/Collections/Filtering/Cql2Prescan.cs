@@ -74,22 +74,14 @@ internal static class Cql2Prescan
         }
     }
 
-    // Returns the index of the closing quote; a doubled quote inside is an escaped one.
+    // Returns the index of the closing quote.
     private static int SkipQuoted(string filter, int start)
     {
         var quote = filter[start];
-        for (var i = start + 1; i < filter.Length; i++)
+        var close = Cql2Quoting.ClosingQuote(filter, start, filter.Length);
+        if (close >= 0)
         {
-            if (filter[i] != quote)
-            {
-                continue;
-            }
-            if (i + 1 < filter.Length && filter[i + 1] == quote)
-            {
-                i++;
-                continue;
-            }
-            return i;
+            return close;
         }
         var what = quote == '\'' ? "string" : "quoted property name";
         throw new Cql2Exception($"unterminated {what}: the {quote} is never closed at position {start}", start);

@@ -87,26 +87,7 @@ internal static class Cql2Tokenizer
     };
 
     private static Func<string, int, int, int> MeasureQuoted(char quote) => (text, start, end) =>
-    {
-        if (text[start] != quote)
-        {
-            return 0;
-        }
-        for (var i = start + 1; i < end; i++)
-        {
-            if (text[i] != quote)
-            {
-                continue;
-            }
-            if (i + 1 < end && text[i + 1] == quote)
-            {
-                i++;
-                continue;
-            }
-            return i + 1 - start;
-        }
-        return 0;
-    };
+        text[start] == quote && Cql2Quoting.ClosingQuote(text, start, end) is var close and >= 0 ? close + 1 - start : 0;
 
     private static int MeasureNumber(string text, int start, int end)
     {

@@ -124,13 +124,9 @@ internal sealed class Cql2Translator(IReadOnlyDictionary<string, Queryable> quer
         {
             throw new Cql2Exception($"property '{queryable.Name}' is {Cql2Values.Noun(queryable.Type)}; LIKE needs a string property at position {like.Subject.Position}", like.Subject.Position);
         }
-        // CQL2 and PostgreSQL share % and _ and the backslash escape; a pattern ending in a lone
-        // backslash is the one text PostgreSQL would refuse at run time.
-        var trailing = pattern.Text.Length - pattern.Text.TrimEnd('\\').Length;
-        if (trailing % 2 == 1)
-        {
-            throw new Cql2Exception($"the LIKE pattern {pattern.Shown} ends with an escape character (\\) that escapes nothing at position {pattern.Position}", pattern.Position);
-        }
+        // CQL2 and PostgreSQL share % and _ and the backslash escape. A CQL2 string cannot end in
+        // a lone backslash (\' is an escaped quote), so PostgreSQL never sees a pattern whose
+        // escape character escapes nothing.
         var bound = Cql2Values.Bind(queryable, [pattern], sql);
         return $"{bound.Column} {(like.Negated ? "NOT LIKE" : "LIKE")} {bound.Placeholders[0]}";
     }

@@ -72,6 +72,13 @@ public sealed class Cql2SqlTranslationTests
     }
 
     [Fact]
+    public void a_backslash_before_a_quote_is_a_quote_and_other_backslashes_stay()
+    {
+        var (_, builder) = Translate(@"name = 'it\'s' OR name = 'C:\temp\n'");
+        Assert.Equal(["it's", @"C:\temp\n"], Values(builder));
+    }
+
+    [Fact]
     public void double_quoted_property_names_are_properties_even_when_they_look_like_keywords()
     {
         var queryables = new Dictionary<string, DataHub.Api.Collections.Filtering.Queryable>
