@@ -1,0 +1,34 @@
+using DataHub.Api.Collections.Filtering;
+using DataHub.Api.Infrastructure.Database;
+using Queryable = DataHub.Api.Collections.Filtering.Queryable;
+
+namespace DataHub.Tests.Collections.Filtering;
+
+/// <summary>The queryables of the test parcels table, and a shorthand for translating against them.</summary>
+internal static class FilterQueryables
+{
+    public const int StorageSrid = 9212;
+
+    public static readonly IReadOnlyDictionary<string, Queryable> Parcels = new Dictionary<string, Queryable>
+    {
+        ["name"] = new("name", "name", QueryableType.String),
+        ["map_sheet"] = new("map_sheet", "map_sheet", QueryableType.Integer),
+        ["area"] = new("area", "area_m2", QueryableType.Number),
+        ["legal_area"] = new("legal_area", "legal_area_m2", QueryableType.Number),
+        ["is_main"] = new("is_main", "is_main", QueryableType.Boolean),
+        ["registeredOn"] = new("registeredOn", "registered_on", QueryableType.Date),
+        ["updated_at"] = new("updated_at", "updated_at", QueryableType.Timestamp),
+        ["geom"] = new("geom", "geom", QueryableType.Geometry),
+    };
+
+    public static (string Sql, SqlBuilder Builder) Translate(string filter, int filterSrid = 4326)
+    {
+        var builder = new SqlBuilder();
+        return (Cql2Filter.ToSql(filter, Parcels, builder, StorageSrid, filterSrid), builder);
+    }
+
+    public static object?[] Values(SqlBuilder builder) => [.. builder.Parameters.Select(p => p.Value)];
+
+    public static Cql2Exception Error(string filter) =>
+        Assert.Throws<Cql2Exception>(() => Cql2Filter.ToSql(filter, Parcels, new SqlBuilder(), StorageSrid));
+}
