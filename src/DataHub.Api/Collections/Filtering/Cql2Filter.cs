@@ -11,7 +11,7 @@ public static class Cql2Filter
     /// (4326: CRS84 lon/lat order, as CQL2 writes them) and moved to <paramref name="storageSrid"/>.
     /// </summary>
     /// <exception cref="Cql2Exception">The filter is malformed, too large, or does not fit the queryables; nothing was added to <paramref name="sql"/>.</exception>
-    public static string ToSql(string filter, IReadOnlyDictionary<string, Queryable> queryables, SqlBuilder sql, int storageSrid, int filterSrid = 4326)
+    public static string ToSql(string filter, IReadOnlyDictionary<string, FilterProperty> queryables, SqlBuilder sql, int storageSrid, int filterSrid = 4326)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(queryables);

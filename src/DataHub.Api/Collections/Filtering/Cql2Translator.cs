@@ -8,7 +8,7 @@ namespace DataHub.Api.Collections.Filtering;
 /// queryables, values only through parameters, operators only from fixed tables below, so the
 /// shape of the SQL never depends on what a client wrote inside a literal.
 /// </summary>
-internal sealed class Cql2Translator(IReadOnlyDictionary<string, Queryable> queryables, SqlBuilder sql, int storageSrid, int filterSrid)
+internal sealed class Cql2Translator(IReadOnlyDictionary<string, FilterProperty> queryables, SqlBuilder sql, int storageSrid, int filterSrid)
 {
     public const int MaxInItems = 1_000;
 
@@ -102,13 +102,13 @@ internal sealed class Cql2Translator(IReadOnlyDictionary<string, Queryable> quer
         _ => type.ToString(),
     };
 
-    private static string Column(Queryable queryable, bool asInstant)
+    private static string Column(FilterProperty queryable, bool asInstant)
     {
         var column = SqlBuilder.Identifier(queryable.Column);
         return asInstant && queryable.Type == QueryableType.Date ? Cql2Values.DateAsInstant(column) : column;
     }
 
-    private static void RequireOrderable(Queryable queryable, Cql2Property property, string op)
+    private static void RequireOrderable(FilterProperty queryable, Cql2Property property, string op)
     {
         if (queryable.Type == QueryableType.Boolean && op is not ("=" or "<>"))
         {
@@ -180,7 +180,7 @@ internal sealed class Cql2Translator(IReadOnlyDictionary<string, Queryable> quer
         }
     }
 
-    private Queryable Subject(Cql2Operand operand, string what) =>
+    private FilterProperty Subject(Cql2Operand operand, string what) =>
         operand is Cql2Property property
             ? Resolve(property)
             : throw new Cql2Exception($"{what} needs a property on its left; {Shown(operand)} is a literal at position {operand.Position}", operand.Position);
@@ -191,7 +191,7 @@ internal sealed class Cql2Translator(IReadOnlyDictionary<string, Queryable> quer
 
     private static string Shown(Cql2Operand operand) => operand is Cql2Literal literal ? literal.Shown : "it";
 
-    private Queryable Resolve(Cql2Property property) =>
+    private FilterProperty Resolve(Cql2Property property) =>
         queryables.TryGetValue(property.Name, out var queryable)
             ? queryable
             : throw new Cql2Exception(

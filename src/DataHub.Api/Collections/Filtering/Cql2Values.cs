@@ -15,7 +15,7 @@ internal sealed record BoundValues(string Column, IReadOnlyList<string> Placehol
 /// </summary>
 internal static partial class Cql2Values
 {
-    public static BoundValues Bind(Queryable queryable, IReadOnlyList<Cql2Literal> literals, SqlBuilder sql)
+    public static BoundValues Bind(FilterProperty queryable, IReadOnlyList<Cql2Literal> literals, SqlBuilder sql)
     {
         foreach (var literal in literals)
         {
@@ -56,7 +56,7 @@ internal static partial class Cql2Values
         _ => "a geometry",
     };
 
-    private static void RequireCompatible(Queryable queryable, Cql2Literal literal)
+    private static void RequireCompatible(FilterProperty queryable, Cql2Literal literal)
     {
         var fits = (queryable.Type, literal.Kind) switch
         {

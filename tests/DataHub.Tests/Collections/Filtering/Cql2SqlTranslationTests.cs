@@ -81,7 +81,7 @@ public sealed class Cql2SqlTranslationTests
     [Fact]
     public void double_quoted_property_names_are_properties_even_when_they_look_like_keywords()
     {
-        var queryables = new Dictionary<string, DataHub.Api.Collections.Filtering.Queryable>
+        var queryables = new Dictionary<string, DataHub.Api.Collections.Filtering.FilterProperty>
         {
             ["and"] = new("and", "and_flag", QueryableType.Boolean),
         };

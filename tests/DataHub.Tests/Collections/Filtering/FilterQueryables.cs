@@ -1,6 +1,6 @@
 using DataHub.Api.Collections.Filtering;
 using DataHub.Api.Infrastructure.Database;
-using Queryable = DataHub.Api.Collections.Filtering.Queryable;
+using FilterProperty = DataHub.Api.Collections.Filtering.FilterProperty;
 
 namespace DataHub.Tests.Collections.Filtering;
 
@@ -9,7 +9,7 @@ internal static class FilterQueryables
 {
     public const int StorageSrid = 9212;
 
-    public static readonly IReadOnlyDictionary<string, Queryable> Parcels = new Dictionary<string, Queryable>
+    public static readonly IReadOnlyDictionary<string, FilterProperty> Parcels = new Dictionary<string, FilterProperty>
     {
         ["name"] = new("name", "name", QueryableType.String),
         ["map_sheet"] = new("map_sheet", "map_sheet", QueryableType.Integer),

@@ -6,4 +6,4 @@ namespace DataHub.Api.Collections.Filtering;
 public enum QueryableType { String, Integer, Number, Boolean, Date, Timestamp, Geometry }
 
 /// <summary>A property clients may filter on: <paramref name="Name"/> is what they write, <paramref name="Column"/> the SQL column.</summary>
-public sealed record Queryable(string Name, string Column, QueryableType Type);
+public sealed record FilterProperty(string Name, string Column, QueryableType Type);
