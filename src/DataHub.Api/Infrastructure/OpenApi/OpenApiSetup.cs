@@ -17,6 +17,7 @@ public static class OpenApiSetup
         builder.Services.AddSwaggerGen(o =>
         {
             o.SupportNonNullableReferenceTypes();
+            o.OperationFilter<OgcParameters>();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))
             {
