@@ -93,13 +93,29 @@ public static class ItemsSql
         return crs.LatitudeFirst ? $"ST_FlipCoordinates({transformed})" : transformed;
     }
 
+    /// <summary>
+    /// The page's keys are chosen first, reading only key, filter and sort columns; features are
+    /// built for those keys alone. Built in one query, PostgreSQL would compute the GeoJSON of
+    /// every row that OFFSET skips (the projection sits below the Limit node): page 100 of a
+    /// million parcels cost seconds that way.
+    /// </summary>
     public static string Page(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, string where, SqlBuilder sql) => $"""
         select {FeatureJson(d, visible, r.Crs)}
         from {SqlBuilder.Relation(d.SourceRelation)}
-        where {where}
+        where {PageKeys(d, r, where, sql)}
         order by {OrderBy(d, r)}
-        limit {sql.Add(r.Limit)} offset {sql.Add(r.Offset)}
         """;
+
+    private static string PageKeys(Dataset d, ItemsRequest r, string where, SqlBuilder sql)
+    {
+        var key = SqlBuilder.Identifier(d.KeyColumn);
+        return $"""
+            {key} in (select {key} from {SqlBuilder.Relation(d.SourceRelation)}
+                      where {where}
+                      order by {OrderBy(d, r)}
+                      limit {sql.Add(r.Limit)} offset {sql.Add(r.Offset)})
+            """;
+    }
 
     public static string Count(Dataset d, string where) => $"""
         select count(*) from {SqlBuilder.Relation(d.SourceRelation)} where {where}
@@ -123,9 +139,8 @@ public static class ItemsSql
         return $"""
             select {string.Join(", ", columns)}
             from {SqlBuilder.Relation(d.SourceRelation)}
-            where {where}
+            where {PageKeys(d, r, where, sql)}
             order by {OrderBy(d, r)}
-            limit {sql.Add(r.Limit)} offset {sql.Add(r.Offset)}
             """;
     }
 }

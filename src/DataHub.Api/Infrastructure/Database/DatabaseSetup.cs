@@ -19,6 +19,9 @@ public static class DatabaseSetup
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseNetTopologySuite();
         builder.ConnectionStringBuilder.ApplicationName ??= "datahub";
+        // PostgreSQL's JIT spent ~180 ms compiling each page query of the items endpoint (whose
+        // execution takes ~200 ms for 10,000 features): API queries are short, so it only costs.
+        builder.ConnectionStringBuilder.Options ??= "-c jit=off";
         return builder.Build();
     }
 
