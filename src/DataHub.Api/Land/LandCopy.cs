@@ -15,21 +15,23 @@ public static class LandCopy
     public static Task<ulong> ParcelsAsync(NpgsqlConnection connection, string table, IEnumerable<ParcelRow> rows, Action? onRow, CancellationToken ct) =>
         CopyAsync(connection, table,
             "id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom",
-            rows, onRow, async (w, r) =>
-            {
-                await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(r.CommuneCode, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(r.MapSheet, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(r.ParcelNo, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
-                await WriteNullableAsync(w, r.LegalAreaM2, NpgsqlDbType.Numeric, ct);
-                await WriteNullableAsync(w, r.Address, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(w, r.OldCommuneCode, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(w, r.OldMapSheet, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(w, r.OldParcelNo, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
-                await w.WriteAsync(r.Geometry, NpgsqlDbType.Geometry, ct);
-            }, ct);
+            rows, onRow, (w, r) => WriteParcelAsync(w, r, ct), ct);
+
+    private static async Task WriteParcelAsync(NpgsqlBinaryImporter w, ParcelRow r, CancellationToken ct)
+    {
+        await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(r.CommuneCode, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(r.MapSheet, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(r.ParcelNo, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, r.LegalAreaM2, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, r.Address, NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(w, r.OldCommuneCode, NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(w, r.OldMapSheet, NpgsqlDbType.Integer, ct);
+        await WriteNullableAsync(w, r.OldParcelNo, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
+        await w.WriteAsync(r.Geometry, NpgsqlDbType.Geometry, ct);
+    }
 
     public static Task<ulong> LandUsesAsync(NpgsqlConnection connection, string table, IEnumerable<LandUseRow> rows, Action? onRow, CancellationToken ct) =>
         CopyAsync(connection, table,
@@ -92,6 +94,25 @@ public static class LandCopy
             await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
             await WriteNullableAsync(w, r.ReleasedOn, NpgsqlDbType.Date, ct);
         }, ct);
+
+    /// <summary>
+    /// Parcels of a submission into its staging table: the parcel columns, then the parcel's
+    /// land uses as JSON (two COPY streams cannot share a connection, and buffering land uses
+    /// would make memory grow with the batch) and the retirement flag.
+    /// </summary>
+    public static async Task<ulong> StagedParcelsAsync(NpgsqlConnection connection, string table, IAsyncEnumerable<(ParcelRow Parcel, string LandUsesJson, bool Retired)> rows, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {table} (id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom, land_uses, retired) from stdin (format binary)", ct);
+        await foreach (var (r, uses, retired) in rows.WithCancellation(ct))
+        {
+            await importer.StartRowAsync(ct);
+            await WriteParcelAsync(importer, r, ct);
+            await importer.WriteAsync(uses, NpgsqlDbType.Jsonb, ct);
+            await importer.WriteAsync(retired, NpgsqlDbType.Boolean, ct);
+        }
+        return await importer.CompleteAsync(ct);
+    }
 
     /// <summary>Moves each table's identity sequence past the ids that were copied in explicitly.</summary>
     public static async Task ResetIdentitiesAsync(NpgsqlConnection connection, CancellationToken ct)

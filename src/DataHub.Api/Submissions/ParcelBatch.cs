@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DataHub.Api.Land;
+using Npgsql;
+
+namespace DataHub.Api.Submissions;
+
+/// <summary>
+/// A parcels submission inside its transaction: records go through the bulk write path
+/// (LandCopy, binary COPY) into a temporary staging table, are checked together in SQL, and
+/// are merged into the land tables by natural key (commune, map sheet, parcel number); the
+/// history triggers keep every previous version.
+/// </summary>
+public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+{
+    public sealed record Counts(int Inserted, int Updated, int Unchanged, int Retired);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
+        create temp table staged_parcels (like land.parcels) on commit drop;
+        alter table staged_parcels
+          alter column geom type geometry, alter column written_by drop not null, alter column valid_from drop not null,
+          add column land_uses jsonb not null, add column retired boolean not null;
+        """, ct);
+
+    public Task<ulong> StageAsync(IAsyncEnumerable<StagedParcel> records, CancellationToken ct) =>
+        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
+
+    private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<StagedParcel> records, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in records.WithCancellation(ct))
+        {
+            yield return (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired);
+        }
+    }
+
+    /// <summary>The checks that need the database or the whole batch; every problem names its record and field.</summary>
+    public async Task CheckAsync(ProblemList problems, CancellationToken ct)
+    {
+        await ExecuteAsync("""
+            update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
+            """, ct);
+        const string checks = """
+            select id::int, 'geometry', 'The geometry is not valid: ' || v.reason || coalesce(' at ' || ST_AsText(ST_Transform(v.location, 4326), 7) || ' (lon lat)', '') || '.'
+            from staged_parcels, lateral ST_IsValidDetail(geom) v
+            where not retired and not v.valid
+            union all
+            select id::int, 'geometry', 'The geometry lies outside Viet Nam (check the declared CRS and the axis order).'
+            from staged_parcels
+            where not retired and not ST_Within(ST_Transform(ST_Envelope(geom), 4326), ST_MakeEnvelope(102, 8, 110, 24, 4326))
+            union all
+            select id::int, 'properties', format('Duplicate parcel (%s, sheet %s, parcel %s): record %s has the same key.', commune_code, map_sheet, parcel_no, first)
+            from (select id, commune_code, map_sheet, parcel_no, min(id) over w as first, count(*) over w as n
+                  from staged_parcels window w as (partition by commune_code, map_sheet, parcel_no)) d
+            where n > 1 and id <> first
+            union all
+            select id::int, 'properties.commune_code', format('Commune %s is not an administrative unit on %s, the registration date.', commune_code, registered_on)
+            from staged_parcels
+            where not retired and (ref.unit_at(commune_code, registered_on)).code is null
+            union all
+            select s.id::int, format('properties.land_uses[%s].purpose_code', u.ordinality - 1),
+                   format('Purpose code %s is not valid on %s (code list land_use_purpose).', u.value->>'purposeCode', s.registered_on)
+            from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
+            where not s.retired and not ref.code_valid('land_use_purpose', u.value->>'purposeCode', s.registered_on)
+            union all
+            select s.id::int, format('properties.land_uses[%s].origin_code', u.ordinality - 1),
+                   format('Origin code %s is not valid on %s (code list land_use_origin).', u.value->>'originCode', s.registered_on)
+            from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
+            where not s.retired and not ref.code_valid('land_use_origin', u.value->>'originCode', s.registered_on)
+            union all
+            select id::int, 'properties.land_uses', format('A parcel has exactly one main land use; this one has %s.', mains)
+            from (select id, (select count(*) from jsonb_array_elements(land_uses) u where (u->>'isMain')::boolean) mains
+                  from staged_parcels where not retired) m
+            where mains <> 1
+            union all
+            select id::int, 'properties.land_uses', format('The land uses add up to %s m², the parcel has %s m².', total, area_m2)
+            from (select id, area_m2, (select sum((u->>'areaM2')::numeric) from jsonb_array_elements(land_uses) u) total
+                  from staged_parcels where not retired) t
+            where abs(total - area_m2) > 0.5
+            union all
+            select id::int, 'properties.area_m2', format('area_m2 is %s m² but the geometry measures %s m² (more than 2 %% + 1 m² apart).', area_m2, round(ST_Area(geom)::numeric, 1))
+            from staged_parcels
+            where not retired and ST_IsValid(geom) and abs(area_m2 - ST_Area(geom)::numeric) > area_m2 * 0.02 + 1
+            union all
+            select s.id::int, 'properties', format('There is no parcel (%s, sheet %s, parcel %s) to retire.', s.commune_code, s.map_sheet, s.parcel_no)
+            from staged_parcels s
+            where s.retired and not exists (select 1 from land.parcels p where (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no))
+            order by 1, 2
+            """;
+        await using var command = new NpgsqlCommand(checks, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            problems.Add(new SubmissionProblem(reader.GetInt32(0), null, reader.GetString(1), reader.GetString(2)));
+        }
+    }
+
+    /// <summary>Drops the records that have problems (mode=valid-only).</summary>
+    public Task DropAsync(IReadOnlySet<int> records, CancellationToken ct) =>
+        ExecuteAsync("delete from staged_parcels where id = any($1)", ct, records.Select(r => (long)r).ToArray());
+
+    /// <summary>Upserts parcels and their land uses by natural key and retires the ones marked so.</summary>
+    public async Task<Counts> MergeAsync(CancellationToken ct)
+    {
+        // Every parcel this submission changed, and whether it is new. Updates that change
+        // nothing are skipped by the history trigger and so return no row: they stay "unchanged".
+        await ExecuteAsync("""
+            create temp table touched (parcel_id bigint not null, inserted boolean not null) on commit drop;
+
+            with upserted as (
+              insert into land.parcels (commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address,
+                                        old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom)
+              select commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address,
+                     old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom
+              from staged_parcels where not retired order by id
+              on conflict on constraint parcels_natural_key do update set
+                area_m2 = excluded.area_m2, legal_area_m2 = excluded.legal_area_m2, address = excluded.address,
+                old_commune_code = excluded.old_commune_code, old_map_sheet = excluded.old_map_sheet,
+                old_parcel_no = excluded.old_parcel_no, registered_on = excluded.registered_on, geom = excluded.geom
+              returning id, xmax = 0 as inserted)
+            insert into touched select id, inserted from upserted;
+
+            create temp table target_uses on commit drop as
+            select p.id as parcel_id, u."purposeCode" as purpose_code, u."areaM2" as area_m2, u."longTerm" as long_term,
+                   u."useUntil" as use_until, u."originCode" as origin_code, u."isMain" as is_main
+            from staged_parcels s
+            join land.parcels p on (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)
+            cross join lateral jsonb_to_recordset(s.land_uses) as u("purposeCode" text, "areaM2" numeric, "longTerm" boolean,
+                                                                    "useUntil" date, "originCode" text, "isMain" boolean)
+            where not s.retired;
+
+            with removed as (
+              delete from land.land_uses u
+              where u.parcel_id in (select parcel_id from target_uses)
+                and not exists (select 1 from target_uses t where t.parcel_id = u.parcel_id and t.purpose_code = u.purpose_code)
+              returning u.parcel_id),
+            written as (
+              insert into land.land_uses (parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main)
+              select parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main from target_uses
+              on conflict (parcel_id, purpose_code) do update set
+                area_m2 = excluded.area_m2, long_term = excluded.long_term, use_until = excluded.use_until,
+                origin_code = excluded.origin_code, is_main = excluded.is_main
+              returning parcel_id)
+            insert into touched select parcel_id, false from removed union all select parcel_id, false from written;
+            """, ct);
+
+        var retired = (int)await ScalarAsync<long>("""
+            with gone as (
+              delete from land.parcels p using staged_parcels s
+              where s.retired and (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)
+              returning p.id)
+            select count(*) from gone
+            """, ct);
+        var inserted = (int)await ScalarAsync<long>("select count(distinct parcel_id) from touched where inserted", ct);
+        var updated = (int)await ScalarAsync<long>("""
+            select count(distinct parcel_id) from touched t
+            where not exists (select 1 from touched n where n.inserted and n.parcel_id = t.parcel_id)
+            """, ct);
+        var total = (int)await ScalarAsync<long>("select count(*) from staged_parcels where not retired", ct);
+        return new Counts(inserted, updated, total - inserted - updated, retired);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json;
+using DataHub.Api.Land;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+
+namespace DataHub.Api.Submissions;
+
+/// <summary>A parcel record read from a submission, staged under its record index.</summary>
+public sealed record StagedParcel(ParcelRow Parcel, IReadOnlyList<LandUseRow> LandUses, bool Retired);
+
+/// <summary>
+/// Turns one GeoJSON feature of the parcels exchange structure into staging rows, reporting
+/// each problem with the record's index and the JSON path of the field. Shape and types are
+/// checked here (the JSON Schema is the contract); rules that need the database (codes valid
+/// on a date, units, duplicates, geometry validity) are checked in SQL over the whole batch.
+/// </summary>
+public static class ParcelRecords
+{
+    public const int MaxLandUses = 999; // land-use staging ids are record * 1000 + position
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
+
+    private static readonly HashSet<string> Known =
+        ["commune_code", "map_sheet", "parcel_no", "area_m2", "legal_area_m2", "address", "old_commune_code",
+         "old_map_sheet", "old_parcel_no", "registered_on", "land_uses", "retired"];
+
+    public static StagedParcel? Read(int index, JsonElement feature, int srid, ProblemList problems)
+    {
+        string? id = feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("id", out var idElement)
+            ? idElement.ToString() : null;
+        var before = problems.Count;
+        void Problem(string path, string message) => problems.Add(new SubmissionProblem(index, id, path, message));
+
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+        {
+            Problem("", "A record must be a GeoJSON Feature (an object with \"type\": \"Feature\").");
+            return null;
+        }
+        if (!feature.TryGetProperty("properties", out var p) || p.ValueKind != JsonValueKind.Object)
+        {
+            Problem("properties", "The feature has no properties object.");
+            return null;
+        }
+        foreach (var property in p.EnumerateObject().Where(x => !Known.Contains(x.Name)))
+        {
+            Problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
+        }
+
+        var commune = Text(p, "commune_code", required: true, Problem, "^[0-9]{5}$", "a 5-digit commune code");
+        var sheet = Integer(p, "map_sheet", required: true, Problem);
+        var number = Integer(p, "parcel_no", required: true, Problem);
+        var retired = p.TryGetProperty("retired", out var r) && r.ValueKind == JsonValueKind.True;
+        if (retired)
+        {
+            // A retirement names the parcel; nothing else is needed.
+            return problems.Count > before ? null : new StagedParcel(
+                new ParcelRow(index, commune!, (int)sheet!, (int)number!, 1, null, null, null, null, null, DateOnly.MinValue, Empty), [], true);
+        }
+        var area = Number(p, "area_m2", required: true, Problem);
+        var legal = Number(p, "legal_area_m2", required: false, Problem);
+        var address = Text(p, "address", required: false, Problem, null, null);
+        var oldCommune = Text(p, "old_commune_code", required: false, Problem, "^[0-9]{5}$", "a 5-digit commune code");
+        var oldSheet = Integer(p, "old_map_sheet", required: false, Problem);
+        var oldNumber = Integer(p, "old_parcel_no", required: false, Problem);
+        var registered = Date(p, "registered_on", required: true, Problem);
+
+        var uses = new List<LandUseRow>();
+        if (!p.TryGetProperty("land_uses", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            Problem("properties.land_uses", "land_uses must be a non-empty array of the parcel's land uses.");
+        }
+        else if (list.GetArrayLength() > MaxLandUses)
+        {
+            Problem("properties.land_uses", $"At most {MaxLandUses} land uses per parcel.");
+        }
+        else
+        {
+            var n = 0;
+            foreach (var use in list.EnumerateArray())
+            {
+                var at = $"properties.land_uses[{n}]";
+                void UseProblem(string path, string message) => Problem(at + path[path.IndexOf('.', StringComparison.Ordinal)..], message);
+                if (use.ValueKind != JsonValueKind.Object)
+                {
+                    Problem(at, "A land use must be an object.");
+                    n++;
+                    continue;
+                }
+                var purpose = Text(use, "purpose_code", required: true, UseProblem, "^[A-Z]{3}$", "a 3-letter purpose code");
+                var useArea = Number(use, "area_m2", required: true, UseProblem);
+                var longTerm = Boolean(use, "long_term", required: true, UseProblem);
+                var until = Date(use, "use_until", required: false, UseProblem);
+                var origin = Text(use, "origin_code", required: true, UseProblem, null, null);
+                var main = Boolean(use, "is_main", required: true, UseProblem);
+                if (longTerm == false && until is null && use.TryGetProperty("long_term", out _))
+                {
+                    Problem($"{at}.use_until", "A land use that is not long-term needs use_until.");
+                }
+                if (purpose is not null && useArea is not null && longTerm is not null && origin is not null && main is not null)
+                {
+                    uses.Add(new LandUseRow(index * 1000L + n, index, purpose, useArea.Value, longTerm.Value, until, origin, main.Value));
+                }
+                n++;
+            }
+        }
+
+        MultiPolygon? geometry = null;
+        if (!feature.TryGetProperty("geometry", out var g) || g.ValueKind != JsonValueKind.Object)
+        {
+            Problem("geometry", "The parcel needs a Polygon or MultiPolygon geometry.");
+        }
+        else
+        {
+            try
+            {
+                geometry = JsonSerializer.Deserialize<Geometry>(g.GetRawText(), GeoJson) switch
+                {
+                    MultiPolygon m => m,
+                    Polygon polygon => new MultiPolygon([polygon]),
+                    { } other => Fail(other.GeometryType),
+                    null => Fail("null"),
+                };
+                MultiPolygon? Fail(string kind)
+                {
+                    Problem("geometry", $"A parcel's geometry must be a Polygon or MultiPolygon, not {kind}.");
+                    return null;
+                }
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+            {
+                Problem("geometry", $"The geometry is not valid GeoJSON: {e.Message}");
+            }
+        }
+        if (geometry is not null)
+        {
+            geometry.SRID = srid;
+        }
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+        return new StagedParcel(new ParcelRow(index, commune!, (int)sheet!, (int)number!, area!.Value, legal, address, oldCommune,
+            oldSheet is null ? null : (int)oldSheet, oldNumber is null ? null : (int)oldNumber, registered!.Value, geometry!), uses, false);
+    }
+
+    private static readonly MultiPolygon Empty = new([]);
+
+    private static bool Present(JsonElement o, string name, bool required, Action<string, string> problem, out JsonElement value)
+    {
+        if (o.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (required)
+        {
+            problem($"properties.{name}", $"{name} is required.");
+        }
+        return false;
+    }
+
+    private static string? Text(JsonElement o, string name, bool required, Action<string, string> problem, string? pattern, string? what)
+    {
+        if (!Present(o, name, required, problem, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            problem($"properties.{name}", $"{name} must be a string, not {v.ValueKind.ToString().ToLowerInvariant()} {v.GetRawText()}.");
+            return null;
+        }
+        var text = v.GetString()!;
+        if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            problem($"properties.{name}", $"{name} '{text}' is not {what}.");
+            return null;
+        }
+        return text;
+    }
+
+    private static long? Integer(JsonElement o, string name, bool required, Action<string, string> problem)
+    {
+        if (!Present(o, name, required, problem, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n) || n < 1 || n > int.MaxValue)
+        {
+            problem($"properties.{name}", $"{name} must be a positive integer, not {v.GetRawText()}.");
+            return null;
+        }
+        return n;
+    }
+
+    private static decimal? Number(JsonElement o, string name, bool required, Action<string, string> problem)
+    {
+        if (!Present(o, name, required, problem, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d) || d <= 0 || d > 1_000_000_000)
+        {
+            problem($"properties.{name}", $"{name} must be a positive number of square metres, not {v.GetRawText()}.");
+            return null;
+        }
+        return Math.Round(d, 1);
+    }
+
+    private static bool? Boolean(JsonElement o, string name, bool required, Action<string, string> problem)
+    {
+        if (!Present(o, name, required, problem, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            problem($"properties.{name}", $"{name} must be true or false, not {v.GetRawText()}.");
+            return null;
+        }
+        return v.GetBoolean();
+    }
+
+    private static DateOnly? Date(JsonElement o, string name, bool required, Action<string, string> problem)
+    {
+        if (!Present(o, name, required, problem, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String
+            || !DateOnly.TryParseExact(v.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            problem($"properties.{name}", $"{name} must be a date written YYYY-MM-DD, not {v.GetRawText()}.");
+            return null;
+        }
+        return day;
+    }
+}
