@@ -5,6 +5,7 @@ using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.Health;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
+using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
 // The executable's verbs (serve is the default); each builds the hub below when it needs it.
@@ -23,6 +24,7 @@ public partial class Program
         builder.AddApiDocs();
         builder.AddHealth();
         builder.AddCollections();
+        builder.AddSubmissions();
         builder.AddExchangeStructures();
 
         var app = builder.Build();

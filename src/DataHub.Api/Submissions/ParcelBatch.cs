@@ -42,7 +42,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
             """, ct);
         const string checks = """
-            select id::int, 'geometry', 'The geometry is not valid: ' || v.reason || coalesce(' at ' || ST_AsText(ST_Transform(v.location, 4326), 7) || ' (lon lat)', '') || '.'
+            select id::int, 'geometry', 'The geometry is not valid: ' || v.reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(v.location, ST_SRID(geom)), 4326), 7) || ' (lon lat)', '') || '.'
             from staged_parcels, lateral ST_IsValidDetail(geom) v
             where not retired and not v.valid
             union all

@@ -15,7 +15,7 @@ public sealed class OpenApiDocumentTests(HubFixture hub) : IClassFixture<HubFixt
         var committed = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
         Assert.True(committed == actual,
             "openapi.yaml differs from the code's API description. Regenerate it with: " +
-            "dotnet run --project src/DataHub.Api -- openapi --output openapi.yaml");
+            "dotnet run --project src/DataHub.Api -- openapi --output \"$PWD/openapi.yaml\"");
     }
 
     [Fact]

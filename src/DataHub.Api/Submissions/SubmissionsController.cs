@@ -1,0 +1,124 @@
+using Asp.Versioning;
+using DataHub.Api.Collections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace DataHub.Api.Submissions;
+
+/// <summary>
+/// Departments and People's Committees update the land database by submitting records in the
+/// dataset's exchange structure (/api/v1/schemas). A submission is atomic, idempotent by its
+/// Idempotency-Key, and every write it makes is recorded as made by it.
+/// </summary>
+[ApiController]
+[ApiVersion(1.0)]
+[Route("api/v{version:apiVersion}/datasets/{datasetId}/submissions")]
+[Tags("Submissions")]
+public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
+{
+    /// <summary>
+    /// Submit records: a GeoJSON FeatureCollection, a JSON array of features, or NDJSON (one
+    /// feature per line). Geometry in VN-2000 / TM-3 106-15 (declare it with a GeoJSON "crs"
+    /// member, or crs=EPSG:9212 for NDJSON) or WGS 84 (the default). Any invalid record makes
+    /// the whole submission write nothing (422, every problem listed) unless mode=valid-only.
+    /// </summary>
+    /// <param name="datasetId">The dataset (parcels).</param>
+    /// <param name="idempotencyKey">A key unique to this batch: a retry with the same key and body gets the first answer again and writes nothing twice.</param>
+    /// <param name="mode">all-or-nothing (default) or valid-only.</param>
+    /// <param name="crs">CRS of NDJSON geometries (EPSG:9212 or CRS84).</param>
+    /// <param name="ct">Cancelled when the client goes away (nothing is written then).</param>
+    [HttpPost(Name = "Submit")]
+    [Consumes("application/geo+json", "application/json", "application/x-ndjson")]
+    [ProducesResponseType<SubmissionResult>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<SubmissionResult>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<IActionResult> Submit(string datasetId, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromQuery] string? mode, [FromQuery] string? crs, CancellationToken ct)
+    {
+        if (await catalogue.FindAsync(datasetId, ct) is not { } dataset)
+        {
+            return Problem(statusCode: 404, title: "Unknown dataset", detail: $"There is no dataset '{datasetId}'. The catalogue is at /api/v1/datasets.");
+        }
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
+        {
+            return Problem(statusCode: 400, title: "Idempotency-Key required",
+                detail: "Send an Idempotency-Key header (1-200 characters, unique to this batch) so that a retry cannot write twice.");
+        }
+        if (mode is not (null or "all-or-nothing" or "valid-only"))
+        {
+            return Problem(statusCode: 400, title: "Unknown mode", detail: $"mode '{mode}' is not known: use all-or-nothing (default) or valid-only.");
+        }
+        if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = configuration.GetValue<long>("Submissions:MaxBodyBytes", 1L << 30);
+        }
+
+        SubmissionService.Outcome outcome;
+        try
+        {
+            outcome = await service.SubmitAsync(new SubmissionService.Request(dataset, Request.Body,
+                Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true,
+                idempotencyKey, mode == "valid-only", crs, SubmittedBy()), ct);
+        }
+        catch (SubmissionRefusedException e)
+        {
+            return Problem(statusCode: e.Status, title: e.Title, detail: e.Message);
+        }
+        catch (MalformedBodyException e)
+        {
+            var problem = Problem(statusCode: 400, title: "Malformed body", detail: e.Message);
+            ((ProblemDetails)problem.Value!).Extensions["bytePosition"] = e.Position;
+            return problem;
+        }
+
+        var result = ToResult(outcome.Result);
+        if (outcome.Replayed)
+        {
+            Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        if (!result.Applied)
+        {
+            var problem = Problem(statusCode: 422, title: "The submission has invalid records; nothing was written",
+                detail: $"{result.ProblemCount} problem(s) in {result.Rejected} of {result.Received} record(s). Each is listed with its record index and field.");
+            var details = (ProblemDetails)problem.Value!;
+            details.Extensions["submission"] = result.Links[0].Href;
+            details.Extensions["problems"] = result.Problems;
+            details.Extensions["problemCount"] = result.ProblemCount;
+            return problem;
+        }
+        return outcome.Replayed ? Ok(result) : Created(result.Links[0].Href, result);
+    }
+
+    /// <summary>A submission's status and result.</summary>
+    /// <param name="datasetId">The dataset.</param>
+    /// <param name="submissionId">The submission's id.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
+    [HttpGet("{submissionId:guid}", Name = "GetSubmission")]
+    [ProducesResponseType<SubmissionResult>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(string datasetId, Guid submissionId, CancellationToken ct)
+    {
+        var stored = await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct);
+        return stored is null
+            ? Problem(statusCode: 404, title: "Unknown submission", detail: $"Dataset '{datasetId}' has no submission {submissionId}.")
+            : Ok(ToResult(stored));
+    }
+
+    // Accounts (issue 6) will name the submitting unit; until then the client's address.
+    private string SubmittedBy() => $"client:{HttpContext.Connection.RemoteIpAddress}";
+
+    private SubmissionResult ToResult(SubmissionStore.Stored s)
+    {
+        var self = $"{OgcLinks.Base(Request)}/api/v1/datasets/{s.Dataset}/submissions/{s.Id}";
+        return new SubmissionResult(s.Id, s.Dataset, s.Status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
+            s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt,
+            [new OgcLink(self, "self", "application/json", "This submission"),
+             new OgcLink($"{OgcLinks.Base(Request)}/api/v1/schemas/{s.Dataset}/v1", "describedby", "application/schema+json", "Exchange structure")]);
+    }
+}

@@ -1,0 +1,12 @@
+namespace DataHub.Api.Submissions;
+
+public static class SubmissionsSetup
+{
+    /// <summary>Submissions in the exchange structures, validated against the published JSON Schemas.</summary>
+    public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<StructureValidator>();
+        builder.Services.AddSingleton<SubmissionService>();
+        return builder;
+    }
+}

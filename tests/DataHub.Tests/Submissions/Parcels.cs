@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace DataHub.Tests.Submissions;
+
+/// <summary>Parcel features in the exchange structure, placed in the sample province's last commune (25397).</summary>
+public static class Parcels
+{
+    public const string Commune = "25397";
+
+    /// <summary>A 20 m x 25 m parcel at E 590000 + 20 * n, N 1300000 (EPSG:9212), sheet 900.</summary>
+    public static JsonObject Feature(int n, string purpose = "ONT", decimal? area = null, int sheet = 900)
+    {
+        var x = 590000 + 20 * n;
+        var size = area ?? 500m;
+        return new JsonObject
+        {
+            ["type"] = "Feature",
+            ["id"] = $"rec-{n}",
+            ["geometry"] = new JsonObject
+            {
+                ["type"] = "MultiPolygon",
+                ["coordinates"] = JsonNode.Parse(string.Create(CultureInfo.InvariantCulture,
+                    $"[[[[{x},1300000],[{x + 20},1300000],[{x + 20},1300025],[{x},1300025],[{x},1300000]]]]")),
+            },
+            ["properties"] = new JsonObject
+            {
+                ["commune_code"] = Commune,
+                ["map_sheet"] = sheet,
+                ["parcel_no"] = n,
+                ["area_m2"] = size,
+                ["registered_on"] = "2021-09-03",
+                ["land_uses"] = new JsonArray(new JsonObject
+                {
+                    ["purpose_code"] = purpose, ["area_m2"] = size, ["long_term"] = true, ["origin_code"] = "CNQ", ["is_main"] = true,
+                }),
+            },
+        };
+    }
+
+    public static string Collection(params JsonObject[] features) => new JsonObject
+    {
+        ["type"] = "FeatureCollection",
+        ["crs"] = new JsonObject { ["type"] = "name", ["properties"] = new JsonObject { ["name"] = "urn:ogc:def:crs:EPSG::9212" } },
+        ["features"] = new JsonArray(features),
+    }.ToJsonString();
+}
