@@ -10,7 +10,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, IConfiguration configuration)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy);
 
@@ -81,7 +81,9 @@ public sealed class SubmissionService(NpgsqlDataSource dataSource, StructureVali
             }
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await batch.StageAsync(Records(ct), ct);
+        var staged = clock.Elapsed;
         if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
         {
             throw new SubmissionRefusedException(400, "CRS declared too late", "The \"crs\" member must come before \"features\".");
@@ -91,6 +93,7 @@ public sealed class SubmissionService(NpgsqlDataSource dataSource, StructureVali
             throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
         }
         await batch.CheckAsync(problems, ct);
+        var checkedAt = clock.Elapsed;
         var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
 
         ParcelBatch.Counts counts = new(0, 0, 0, 0);
@@ -110,9 +113,13 @@ public sealed class SubmissionService(NpgsqlDataSource dataSource, StructureVali
         }
         await SubmissionStore.FinishAsync(connection, transaction, id, status, digest, received, counts, problems.Records.Count, problems, ct);
         await transaction.CommitAsync(ct);
+        LogFinished(logger, id, request.Dataset.Id, status, received, staged.TotalSeconds, (checkedAt - staged).TotalSeconds, (clock.Elapsed - checkedAt).TotalSeconds);
         var stored = await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct);
         return new Outcome(stored!, Replayed: false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, merged and committed in {MergeSeconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, Guid id, string dataset, string status, int received, double stageSeconds, double checkSeconds, double mergeSeconds);
 
     /// <summary>A key seen before: the same body gets the same answer again, another body is a conflict.</summary>
     private async Task<Outcome> ReplayAsync(Request request, HashingStream body, IncrementalHash hash, CancellationToken ct)
