@@ -35,9 +35,13 @@ ensure_postgres_packages() {
   [ -x "$PG_BIN/initdb" ] && [ -f "$POSTGIS_CONTROL" ] || die "PostgreSQL/PostGIS still missing after apt-get install"
 }
 
-# PROJ's command-line tools: the coordinate tests compare PostGIS with cs2cs.
-ensure_proj_tools() {
-  command -v cs2cs >/dev/null 2>&1 || apt_install proj-bin
+# Client tools the tests drive as real users would: PROJ's cs2cs (the coordinate tests compare
+# PostGIS with it) and GDAL's ogrinfo/ogr2ogr (they must read the OGC API as it is).
+ensure_test_tools() {
+  local need=()
+  command -v cs2cs >/dev/null 2>&1 || need+=(proj-bin)
+  command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
+  [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 }
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
