@@ -7,10 +7,13 @@ namespace DataHub.Api.Submissions;
 public sealed record SubmissionResult(
     Guid Id, string Dataset, string Status, string Mode, int Received, int Inserted, int Updated, int Unchanged,
     int Retired, int Rejected, int ProblemCount, IReadOnlyList<SubmissionProblem> Problems,
-    DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, IReadOnlyList<OgcLink> Links)
+    DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? RecordsRead, IReadOnlyList<OgcLink> Links)
 {
     [JsonIgnore]
     public bool Applied => Status == "applied";
+
+    [JsonIgnore]
+    public bool Waiting => Status is "received" or "processing";
 }
 
 /// <summary>A reason to refuse the whole body before any record is looked at.</summary>

@@ -17,9 +17,11 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     /// <summary>The outcome: the stored result, and whether it was replayed for a repeated key.</summary>
     public sealed record Outcome(SubmissionStore.Stored Result, bool Replayed);
 
+    private const int MaxAttempts = 3;
+
     private int MaxRecords => configuration.GetValue("Submissions:MaxRecords", 1_000_000);
 
-    public async Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
+    private void Precheck(Request request)
     {
         if (request.Dataset.Id != "parcels" || !structures.Has("parcels", "v1"))
         {
@@ -27,27 +29,103 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                 $"Submissions to '{request.Dataset.Id}' are not open yet; the parcels dataset takes submissions.");
         }
         CrsOf(request.Crs); // refuses an unknown crs parameter before reading anything
+    }
+
+    /// <summary>The whole submission within the request: read, check, apply, answer.</summary>
+    public async Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
+    {
+        Precheck(request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var body = new HashingStream(request.Body, hash);
         var id = Guid.CreateVersion7();
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request, "processing", ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return await ReplayAsync(request, body, hash, ct);
+        }
+        await ApplyAsync(connection, transaction, id, request.Dataset.Id, body, request.Ndjson, request.Crs, request.ValidOnly, () => Convert.ToHexStringLower(hash.GetHashAndReset()), null, ct);
+        await transaction.CommitAsync(ct);
+        return new Outcome((await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct))!, Replayed: false);
+    }
+
+    /// <summary>
+    /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
+    /// applies it later. Nothing is applied twice: the body is stored once per idempotency key.
+    /// </summary>
+    public async Task<Outcome> AcceptAsync(Request request, CancellationToken ct)
+    {
+        Precheck(request);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = new HashingStream(request.Body, hash);
+        var id = Guid.CreateVersion7();
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request, "received", ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return await ReplayAsync(request, body, hash, ct);
+        }
+        var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
+        await SubmissionStore.SetBodyAsync(connection, transaction, id, Convert.ToHexStringLower(hash.GetHashAndReset()), bytes, ct);
+        await transaction.CommitAsync(ct);
+        return new Outcome((await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct))!, Replayed: false);
+    }
+
+    /// <summary>
+    /// Applies the oldest waiting submission, if any, in one transaction that also holds its row
+    /// (FOR NO KEY UPDATE SKIP LOCKED: several hub processes never take the same one).
+    /// </summary>
+    public async Task<bool> ProcessNextAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var waiting = await SubmissionStore.ClaimWaitingAsync(connection, transaction, ct);
+        if (waiting is null)
+        {
+            return false;
+        }
+        var (id, dataset, ndjson, crs, validOnly, digest) = waiting.Value;
+        await using var body = new StoredBodyStream(dataSource, id);
+        await using var progress = new ProgressWriter(dataSource, id);
+        await progress.ReportAsync(0, ct); // a hub killed during an earlier attempt left its count behind
+        try
+        {
+            await ApplyAsync(connection, transaction, id, dataset, body, ndjson, crs, validOnly, () => digest, progress, ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is SubmissionRefusedException or MalformedBodyException)
+        {
+            // The body itself is unusable: no retry can help, so the submission ends rejected, saying why.
+            await transaction.RollbackAsync(ct);
+            await SubmissionStore.RejectWholeAsync(dataSource, id, e.Message, ct);
+        }
+        catch (PostgresException e)
+        {
+            // Something the checks did not foresee: try again a few times, then give up saying why.
+            await transaction.RollbackAsync(ct);
+            if (await SubmissionStore.CountAttemptAsync(dataSource, id, e.MessageText, ct) >= MaxAttempts)
+            {
+                await SubmissionStore.RejectWholeAsync(dataSource, id, $"The submission could not be applied: {e.MessageText}", ct);
+            }
+        }
+        return true;
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string dataset, Stream body,
+        bool ndjson, string? crs, bool validOnly, Func<string> digestOf, ProgressWriter? progress, CancellationToken ct)
+    {
         await using (var writer = new NpgsqlCommand("select set_config('datahub.writer', $1, true)", connection, transaction))
         {
             writer.Parameters.Add(new NpgsqlParameter { Value = $"submission:{id}" });
             await writer.ExecuteNonQueryAsync(ct);
         }
 
-        var mode = request.ValidOnly ? "valid-only" : "all-or-nothing";
-        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request.Dataset.Id, request.IdempotencyKey, mode, request.SubmittedBy, ct))
-        {
-            await transaction.RollbackAsync(ct);
-            return await ReplayAsync(request, body, hash, ct);
-        }
-
         var problems = new ProblemList();
-        var reader = new FeatureReader(body, request.Ndjson);
+        var reader = new FeatureReader(body, ndjson);
         var received = 0;
         int? srid = null;
         var batch = new ParcelBatch(connection, transaction);
@@ -63,7 +141,11 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                     throw new SubmissionRefusedException(413, "Too many records",
                         $"A submission may hold at most {MaxRecords:N0} records; split the batch.");
                 }
-                srid ??= CrsOf(reader.DeclaredCrs ?? request.Crs);
+                if (progress is not null && received % 1000 == 0)
+                {
+                    await progress.ReportAsync(received, token);
+                }
+                srid ??= CrsOf(reader.DeclaredCrs ?? crs);
                 var failures = structures.Validate("parcels", "v1", feature);
                 if (failures.Count > 0)
                 {
@@ -94,11 +176,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         }
         await batch.CheckAsync(problems, ct);
         var checkedAt = clock.Elapsed;
-        var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
 
         ParcelBatch.Counts counts = new(0, 0, 0, 0);
         string status;
-        if (problems.Count > 0 && !request.ValidOnly)
+        if (problems.Count > 0 && !validOnly)
         {
             status = "rejected";
         }
@@ -111,14 +192,11 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             counts = await batch.MergeAsync(ct);
             status = "applied";
         }
-        await SubmissionStore.FinishAsync(connection, transaction, id, status, digest, received, counts, problems.Records.Count, problems, ct);
-        await transaction.CommitAsync(ct);
-        LogFinished(logger, id, request.Dataset.Id, status, received, staged.TotalSeconds, (checkedAt - staged).TotalSeconds, (clock.Elapsed - checkedAt).TotalSeconds);
-        var stored = await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct);
-        return new Outcome(stored!, Replayed: false);
+        await SubmissionStore.FinishAsync(connection, transaction, id, status, digestOf(), received, counts, problems.Records.Count, problems, ct);
+        LogFinished(logger, id, dataset, status, received, staged.TotalSeconds, (checkedAt - staged).TotalSeconds, (clock.Elapsed - checkedAt).TotalSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, merged and committed in {MergeSeconds:F1} s")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, merged in {MergeSeconds:F1} s")]
     private static partial void LogFinished(ILogger logger, Guid id, string dataset, string status, int received, double stageSeconds, double checkSeconds, double mergeSeconds);
 
     /// <summary>A key seen before: the same body gets the same answer again, another body is a conflict.</summary>

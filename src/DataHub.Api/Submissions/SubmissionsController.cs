@@ -22,6 +22,9 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     /// feature per line). Geometry in VN-2000 / TM-3 106-15 (declare it with a GeoJSON "crs"
     /// member, or crs=EPSG:9212 for NDJSON) or WGS 84 (the default). Any invalid record makes
     /// the whole submission write nothing (422, every problem listed) unless mode=valid-only.
+    /// Bodies over Submissions:AsyncAboveBytes (4 MB), without a Content-Length, or sent with
+    /// Prefer: respond-async are stored and answered 202 with the status URL, which reports
+    /// progress and then the result.
     /// </summary>
     /// <param name="datasetId">The dataset (parcels).</param>
     /// <param name="idempotencyKey">A key unique to this batch: a retry with the same key and body gets the first answer again and writes nothing twice.</param>
@@ -32,6 +35,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     [Consumes("application/geo+json", "application/json", "application/x-ndjson")]
     [ProducesResponseType<SubmissionResult>(StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType<SubmissionResult>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<SubmissionResult>(StatusCodes.Status202Accepted, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -59,12 +63,17 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
             limit.MaxRequestBodySize = configuration.GetValue<long>("Submissions:MaxBodyBytes", 1L << 30);
         }
 
+        var submission = new SubmissionService.Request(dataset, Request.Body,
+            Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true,
+            idempotencyKey, mode == "valid-only", crs, SubmittedBy());
+        // Large (or unsized) bodies, or a client that asks for it, get 202 and a status URL.
+        var asynchronous = Request.ContentLength is not { } length
+            || length > configuration.GetValue<long>("Submissions:AsyncAboveBytes", 4L << 20)
+            || Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
         SubmissionService.Outcome outcome;
         try
         {
-            outcome = await service.SubmitAsync(new SubmissionService.Request(dataset, Request.Body,
-                Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true,
-                idempotencyKey, mode == "valid-only", crs, SubmittedBy()), ct);
+            outcome = asynchronous ? await service.AcceptAsync(submission, ct) : await service.SubmitAsync(submission, ct);
         }
         catch (SubmissionRefusedException e)
         {
@@ -81,6 +90,12 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         if (outcome.Replayed)
         {
             Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        if (result.Waiting)
+        {
+            Response.Headers.Location = result.Links[0].Href;
+            Response.Headers.RetryAfter = "2";
+            return Accepted(result.Links[0].Href, result);
         }
         if (!result.Applied)
         {
@@ -116,8 +131,10 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     private SubmissionResult ToResult(SubmissionStore.Stored s)
     {
         var self = $"{OgcLinks.Base(Request)}/api/v1/datasets/{s.Dataset}/submissions/{s.Id}";
-        return new SubmissionResult(s.Id, s.Dataset, s.Status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
-            s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt,
+        // 'received' with progress means a worker is reading it now.
+        var status = s.Status == "received" && s.Progress is not null ? "processing" : s.Status;
+        return new SubmissionResult(s.Id, s.Dataset, status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
+            s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt, s.Progress,
             [new OgcLink(self, "self", "application/json", "This submission"),
              new OgcLink($"{OgcLinks.Base(Request)}/api/v1/schemas/{s.Dataset}/v1", "describedby", "application/schema+json", "Exchange structure")]);
     }

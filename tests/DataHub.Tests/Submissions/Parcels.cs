@@ -38,6 +38,16 @@ public static class Parcels
         };
     }
 
+    /// <summary>The same parcel laid on a grid (200 per row), for batches of many thousands.</summary>
+    public static JsonObject GridFeature(int n, int sheet)
+    {
+        var feature = Feature(n + 1, sheet: sheet);
+        var (x, y) = (590000 + 20 * (n % 200), 1300000 + 25 * (n / 200));
+        feature["geometry"]!["coordinates"] = JsonNode.Parse(string.Create(CultureInfo.InvariantCulture,
+            $"[[[[{x},{y}],[{x + 20},{y}],[{x + 20},{y + 25}],[{x},{y + 25}],[{x},{y}]]]]"));
+        return feature;
+    }
+
     public static string Collection(params JsonObject[] features) => new JsonObject
     {
         ["type"] = "FeatureCollection",
