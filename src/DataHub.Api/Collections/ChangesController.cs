@@ -1,5 +1,6 @@
 using System.Globalization;
 using Asp.Versioning;
+using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -42,12 +43,12 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
         }
         foreach (var name in Request.Query.Keys.Where(k => k is not ("since" or "limit")))
         {
-            return Invalid(name, $"Unknown parameter '{name}'. Parameters: since, limit.");
+            return this.Invalid(name, $"Unknown parameter '{name}'. Parameters: since, limit.");
         }
         var count = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
         {
-            return Invalid("limit", $"'{limit}' is not a positive integer.");
+            return this.Invalid("limit", $"'{limit}' is not a positive integer.");
         }
         count = Math.Min(count, MaxLimit);
 
@@ -65,7 +66,7 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
         }
         else if (!ChangeCursor.TryParse(since, out cursor))
         {
-            return Invalid("since", "Not a cursor this hub gave out. Use the 'next' value of an earlier answer, 'latest', or leave it out.");
+            return this.Invalid("since", "Not a cursor this hub gave out. Use the 'next' value of an earlier answer, 'latest', or leave it out.");
         }
 
         var changes = new List<(long Id, ulong Tx, string Key, string Op)>();
@@ -158,13 +159,6 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
             new($"{root}/api/v1/collections/{dataset.Id}/changes?since={next}", "next", "application/json", "Changes after these"),
             new($"{root}/api/v1/collections/{dataset.Id}", "collection", "application/json", "The collection"),
         ];
-    }
-
-    private ActionResult Invalid(string parameter, string message)
-    {
-        var state = new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary();
-        state.AddModelError(parameter, message);
-        return ValidationProblem(detail: $"{parameter}: {message}", modelStateDictionary: state);
     }
 }
 

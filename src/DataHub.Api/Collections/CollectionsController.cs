@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Asp.Versioning;
+using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -113,7 +114,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible);
         if (request is null)
         {
-            return Invalid(errors);
+            return this.Invalid(errors);
         }
         if (await NotModifiedAsync(dataset, ct) is { } notModified)
         {
@@ -128,7 +129,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         }
         catch (FilterException e)
         {
-            return Invalid(new Dictionary<string, string[]> { ["filter"] = [e.Message] });
+            return this.Invalid("filter", e.Message);
         }
         return request.Format switch
         {
@@ -158,7 +159,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible, oneFeature: true);
         if (request is null)
         {
-            return Invalid(errors);
+            return this.Invalid(errors);
         }
         object key = featureId;
         if (dataset.IntegerKey)
@@ -219,21 +220,6 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         return match.Any(m => m.Compare(etag, useStrongComparison: false) || m.Equals(EntityTagHeaderValue.Any))
             ? StatusCode(StatusCodes.Status304NotModified)
             : null;
-    }
-
-    private ActionResult Invalid(Dictionary<string, string[]> errors)
-    {
-        var state = new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary();
-        foreach (var (parameter, messages) in errors)
-        {
-            foreach (var message in messages)
-            {
-                state.AddModelError(parameter, message);
-            }
-        }
-        return ValidationProblem(
-            detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-            title: "The query is not valid", modelStateDictionary: state);
     }
 
     private ObjectResult UnknownCollection(string id) => NotFoundProblem("Unknown collection",

@@ -1,5 +1,6 @@
 using Asp.Versioning;
 using DataHub.Api.Collections;
+using DataHub.Api.Infrastructure.Api;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DataHub.Api.Datasets;
@@ -95,15 +96,7 @@ public sealed class DatasetsController(Catalogue catalogue, CollectionDescriber 
         f == "jsonld" || (f is null && Request.Headers.Accept.ToString().Contains(JsonLd, StringComparison.OrdinalIgnoreCase));
 
     private ActionResult? FormatProblem(string? f) =>
-        f is null or "json" or "jsonld" ? null
-        : ValidationProblem(detail: $"Unknown format '{f}'. Formats: json, jsonld.", modelStateDictionary: State("f", $"Unknown format '{f}'. Formats: json, jsonld."));
-
-    private static Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary State(string key, string message)
-    {
-        var state = new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary();
-        state.AddModelError(key, message);
-        return state;
-    }
+        f is null or "json" or "jsonld" ? null : this.Invalid("f", $"Unknown format '{f}'. Formats: json, jsonld.");
 }
 
 public sealed record Localized(string Vi, string En);

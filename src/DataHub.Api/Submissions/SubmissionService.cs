@@ -32,30 +32,27 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     }
 
     /// <summary>The whole submission within the request: read, check, apply, answer.</summary>
-    public async Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
-    {
-        Precheck(request);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var body = new HashingStream(request.Body, hash);
-        var id = Guid.CreateVersion7();
-
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request, "processing", ct))
-        {
-            await transaction.RollbackAsync(ct);
-            return await ReplayAsync(request, body, hash, ct);
-        }
-        await ApplyAsync(connection, transaction, id, request.Dataset.Id, body, request.Ndjson, request.Crs, request.ValidOnly, () => Convert.ToHexStringLower(hash.GetHashAndReset()), null, ct);
-        await transaction.CommitAsync(ct);
-        return new Outcome((await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct))!, Replayed: false);
-    }
+    public Task<Outcome> SubmitAsync(Request request, CancellationToken ct) =>
+        ClaimThenAsync(request, "processing", (connection, transaction, id, body, digest) =>
+            ApplyAsync(connection, transaction, id, request.Dataset.Id, body, request.Ndjson, request.Crs, request.ValidOnly, digest, null, ct), ct);
 
     /// <summary>
     /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
     /// applies it later. Nothing is applied twice: the body is stored once per idempotency key.
     /// </summary>
-    public async Task<Outcome> AcceptAsync(Request request, CancellationToken ct)
+    public Task<Outcome> AcceptAsync(Request request, CancellationToken ct) =>
+        ClaimThenAsync(request, "received", async (connection, transaction, id, body, digest) =>
+        {
+            var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
+            await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
+        }, ct);
+
+    /// <summary>
+    /// Claims the idempotency key in a new transaction and runs <paramref name="work"/> over the
+    /// (hashed) body; a key already used is answered from the earlier submission instead.
+    /// </summary>
+    private async Task<Outcome> ClaimThenAsync(Request request, string status,
+        Func<NpgsqlConnection, NpgsqlTransaction, Guid, Stream, Func<string>, Task> work, CancellationToken ct)
     {
         Precheck(request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -64,13 +61,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request, "received", ct))
+        if (!await SubmissionStore.ClaimAsync(connection, transaction, id, request, status, ct))
         {
             await transaction.RollbackAsync(ct);
             return await ReplayAsync(request, body, hash, ct);
         }
-        var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
-        await SubmissionStore.SetBodyAsync(connection, transaction, id, Convert.ToHexStringLower(hash.GetHashAndReset()), bytes, ct);
+        await work(connection, transaction, id, body, () => Convert.ToHexStringLower(hash.GetHashAndReset()));
         await transaction.CommitAsync(ct);
         return new Outcome((await SubmissionStore.FindAsync(dataSource, request.Dataset.Id, id, null, ct))!, Replayed: false);
     }
