@@ -26,9 +26,13 @@ public sealed class FeatureCollectionResult(
         // One snapshot for the count and the page, so numberMatched and the features agree.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
-        long matched;
-        await using (var count = Command(connection, transaction, ItemsSql.Count(dataset, where)))
+        // numberMatched is optional (OGC API - Features 7.15.8) and costs a pass over everything the
+        // query selects; clients read it from the first page, so later pages leave it out. Next
+        // links then follow from a full page.
+        long? matched = null;
+        if (request.Offset == 0)
         {
+            await using var count = Command(connection, transaction, ItemsSql.Count(dataset, where));
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
 
@@ -38,7 +42,8 @@ public sealed class FeatureCollectionResult(
             http.Response.Headers["Content-Crs"] = $"<{request.Crs.Uri}>";
         }
         await using var writer = new StreamWriter(http.Response.Body, Utf8, bufferSize: 64 * 1024);
-        await writer.WriteAsync($$"""{"type":"FeatureCollection","numberMatched":{{matched}},"timeStamp":"{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}","features":[""");
+        var counted = matched is { } m ? $"\"numberMatched\":{m}," : "";
+        await writer.WriteAsync($$"""{"type":"FeatureCollection",{{counted}}"timeStamp":"{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}","features":[""");
 
         long returned = 0;
         await using (var page = Command(connection, transaction, pageSql))
@@ -76,7 +81,7 @@ public sealed class FeatureCollectionResult(
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static List<OgcLink> ItemsLinks(HttpRequest http, ItemsRequest request, long matched, long returned)
+    public static List<OgcLink> ItemsLinks(HttpRequest http, ItemsRequest request, long? matched, long returned)
     {
         var links = new List<OgcLink>
         {
@@ -85,7 +90,7 @@ public sealed class FeatureCollectionResult(
             new(OgcLinks.WithQuery(http, new Dictionary<string, string?> { ["f"] = "csv" }), "alternate", OgcLinks.Csv, "This page as CSV"),
             new(OgcLinks.Base(http) + http.Path.Value![..http.Path.Value!.LastIndexOf("/items", StringComparison.Ordinal)], "collection", OgcLinks.Json, "The collection"),
         };
-        if (request.Offset + returned < matched)
+        if (matched is { } total ? request.Offset + returned < total : returned == request.Limit)
         {
             links.Add(new(OgcLinks.WithQuery(http, new Dictionary<string, string?>
             {

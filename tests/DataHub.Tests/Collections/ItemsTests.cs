@@ -46,6 +46,24 @@ public sealed class ItemsTests(SeededHubFixture hub) : IClassFixture<SeededHubFi
     }
 
     [Fact]
+    public async Task later_pages_leave_out_number_matched_and_paging_by_full_pages_still_ends()
+    {
+        var seen = new List<long>();
+        string? next = Parcels + "?limit=100"; // 600 parcels: six full pages, then an empty one
+        var pages = 0;
+        while (next is not null && pages < 20)
+        {
+            var page = await Ogc.GetJsonAsync(client, next);
+            Assert.Equal(pages == 0, page.TryGetProperty("numberMatched", out _));
+            seen.AddRange(Ogc.Ids(page));
+            next = Ogc.Link(page, "next");
+            pages++;
+        }
+        Assert.Equal(7, pages);
+        Assert.Equal(SeededHubFixture.Parcels, seen.Distinct().Count());
+    }
+
+    [Fact]
     public async Task a_limit_above_the_maximum_is_clamped_not_refused()
     {
         var page = await Ogc.GetJsonAsync(client, Parcels + "?limit=50000");
