@@ -40,6 +40,11 @@ ensure_proj_tools() {
   command -v cs2cs >/dev/null 2>&1 || apt_install proj-bin
 }
 
+# Debian's Chromium: the HTML pages' tests drive it (Playwright never downloads a browser here).
+ensure_browser() {
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
 as_cluster_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
