@@ -36,11 +36,13 @@ ensure_postgres_packages() {
 }
 
 # Client tools the tests drive as real users would: PROJ's cs2cs (the coordinate tests compare
-# PostGIS with it) and GDAL's ogrinfo/ogr2ogr (they must read the OGC API as it is).
+# PostGIS with it), GDAL's ogrinfo/ogr2ogr (they must read the OGC API as it is) and Debian's
+# Chromium (the HTML pages' tests; Playwright never downloads a browser here).
 ensure_test_tools() {
   local need=()
   command -v cs2cs >/dev/null 2>&1 || need+=(proj-bin)
   command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 }
 

@@ -3,6 +3,7 @@ using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.Health;
+using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Submissions;
@@ -31,6 +32,7 @@ public partial class Program
         app.UseHubErrors();
         app.UseHubLogging();
         app.UseCollections();
+        app.UseHtml();
         app.MapApiDocs();
         app.MapHealth();
         app.MapControllers();

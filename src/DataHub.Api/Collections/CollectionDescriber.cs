@@ -19,7 +19,9 @@ public sealed class CollectionDescriber(NpgsqlDataSource dataSource, Catalogue c
         var links = new List<OgcLink>
         {
             new(self, "self", OgcLinks.Json, "This collection"),
+            new($"{self}?f=html", "alternate", OgcLinks.Html, "This collection as HTML"),
             new($"{self}/items", "items", OgcLinks.GeoJson, "Features"),
+            new($"{self}/items?f=html", "items", OgcLinks.Html, "Features as HTML"),
             new($"{self}/items?f=csv", "items", OgcLinks.Csv, "Features as CSV"),
             new($"{self}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "Queryables"),
             new($"{OgcLinks.Base(request)}/api/v1/datasets/{d.Id}", "describedby", OgcLinks.Json, "Catalogue entry"),

@@ -3,6 +3,7 @@ using System.Text;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
+using DataHub.Api.Infrastructure.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
 {
     /// <summary>The default-shared collections.</summary>
     [HttpGet(Name = "GetCollections")]
-    [ProducesResponseType<CollectionsDocument>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<CollectionsDocument>(StatusCodes.Status200OK, "application/json", "text/html")]
     public async Task<ActionResult<CollectionsDocument>> GetCollections(CancellationToken ct)
     {
         var datasets = (await catalogue.AllAsync(ct)).Where(d => d.DefaultShared).ToList();
@@ -31,15 +32,16 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
             collections.Add(await describer.DescribeAsync(dataset, Request, ct));
         }
         var self = OgcLinks.Base(Request) + Request.Path;
-        return new CollectionsDocument(
-            [new OgcLink(self, "self", OgcLinks.Json, "The collections")],
+        var document = new CollectionsDocument(
+            [new OgcLink(self, "self", OgcLinks.Json, "The collections"), new OgcLink($"{self}?f=html", "alternate", OgcLinks.Html, "The collections as HTML")],
             collections,
             CrsRegistry.Supported.Select(c => c.Uri).ToList());
+        return Request.WantsHtml() ? HtmlPages.Collections(Request, document) : document;
     }
 
     /// <summary>One collection: its extent, CRS and links to its items and queryables.</summary>
     [HttpGet("{collectionId}", Name = "GetCollection")]
-    [ProducesResponseType<CollectionDocument>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<CollectionDocument>(StatusCodes.Status200OK, "application/json", "text/html")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<CollectionDocument>> GetCollection(string collectionId, CancellationToken ct)
     {
@@ -47,7 +49,8 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return UnknownCollection(collectionId);
         }
-        return await describer.DescribeAsync(dataset, Request, ct);
+        var collection = await describer.DescribeAsync(dataset, Request, ct);
+        return Request.WantsHtml() ? HtmlPages.Collection(Request, collection) : collection;
     }
 
     /// <summary>The properties a filter, a sort or a property=value parameter may use (JSON Schema).</summary>
@@ -95,7 +98,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
     /// <param name="f">json (GeoJSON, default), csv or html.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{collectionId}/items", Name = "GetItems")]
-    [ProducesResponseType<FeatureCollectionDocument>(StatusCodes.Status200OK, "application/geo+json", "text/csv")]
+    [ProducesResponseType<FeatureCollectionDocument>(StatusCodes.Status200OK, "application/geo+json", "text/csv", "text/html")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -115,6 +118,11 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         if (request is null)
         {
             return this.Invalid(errors);
+        }
+        // The page's script fetches this URL's JSON: the HTML is a frame that needs no query.
+        if (Request.WantsHtml())
+        {
+            return HtmlPages.Items(Request, dataset, visible);
         }
         if (await NotModifiedAsync(dataset, ct) is { } notModified)
         {
@@ -142,10 +150,10 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
     /// <param name="collectionId">The collection.</param>
     /// <param name="featureId">The feature's id (an integer for most collections).</param>
     /// <param name="crs">CRS of the geometry, as a URI (default CRS84).</param>
-    /// <param name="f">json (default).</param>
+    /// <param name="f">json (default) or html.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{collectionId}/items/{featureId}", Name = "GetItem")]
-    [ProducesResponseType<FeatureDocument>(StatusCodes.Status200OK, "application/geo+json")]
+    [ProducesResponseType<FeatureDocument>(StatusCodes.Status200OK, "application/geo+json", "text/html")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -180,11 +188,17 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return UnknownFeature(dataset, featureId);
         }
+        // Only now, so that an unknown feature is a 404 for browsers too.
+        if (Request.WantsHtml())
+        {
+            return HtmlPages.Item(Request, dataset, visible, featureId);
+        }
         var self = OgcLinks.Base(Request) + Request.Path;
         var collection = self[..self.LastIndexOf("/items/", StringComparison.Ordinal)];
         var links = System.Text.Json.JsonSerializer.Serialize(new[]
         {
             new OgcLink(self, "self", OgcLinks.GeoJson, "This feature"),
+            new OgcLink($"{self}?f=html", "alternate", OgcLinks.Html, "This feature as HTML"),
             new OgcLink(collection, "collection", OgcLinks.Json, "The collection"),
         }, FeatureCollectionResult.JsonOptions);
         if (dataset.IsSpatial)
