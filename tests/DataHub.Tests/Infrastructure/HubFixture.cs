@@ -32,6 +32,9 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             ["DATAHUB_DB"] = Database.ConnectionString,
             ["DATAHUB_LOG_FORMAT"] = "simple",
             ["Logging:LogLevel:Default"] = "Warning",
+            // appsettings.json names these two explicitly, so the default above does not reach them.
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         }));
     }
 
