@@ -128,7 +128,7 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
         {
             return result;
         }
-        var visible = dataset.Fields.Where(f => f.Sensitivity == "public").ToList();
+        var visible = ReadScope.DefaultSharing(dataset).Fields;
         var sql = new SqlBuilder();
         var keyList = dataset.IntegerKey
             ? sql.Add(keys.Select(k => long.Parse(k, CultureInfo.InvariantCulture)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint)

@@ -64,7 +64,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
             return UnknownCollection(collectionId);
         }
         var self = OgcLinks.Base(Request) + Request.Path;
-        var properties = Visible(dataset).Where(f => f.Queryable).ToDictionary(f => f.Name, f => Queryables.Schema(f));
+        var properties = ReadScope.DefaultSharing(dataset).Fields.Where(f => f.Queryable).ToDictionary(f => f.Name, f => Queryables.Schema(f));
         return new ContentResult
         {
             ContentType = "application/schema+json",
@@ -113,7 +113,8 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return UnknownCollection(collectionId);
         }
-        var visible = Visible(dataset);
+        var scope = ReadScope.DefaultSharing(dataset);
+        var visible = scope.Fields;
         var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible);
         if (request is null)
         {
@@ -133,7 +134,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         string where;
         try
         {
-            where = ItemsSql.Where(dataset, visible, request, sql, Filters.Translate);
+            where = ItemsSql.Where(dataset, scope, request, sql, Filters.Translate);
         }
         catch (FilterException e)
         {
@@ -163,7 +164,8 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return UnknownCollection(collectionId);
         }
-        var visible = Visible(dataset);
+        var scope = ReadScope.DefaultSharing(dataset);
+        var visible = scope.Fields;
         var (request, errors) = ItemsRequest.Parse(Request.Query, dataset, visible, oneFeature: true);
         if (request is null)
         {
@@ -183,7 +185,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
             return notModified;
         }
         var sql = new SqlBuilder();
-        await using var command = sql.CreateCommand(dataSource, ItemsSql.One(dataset, visible, request.Crs, key, sql));
+        await using var command = sql.CreateCommand(dataSource, ItemsSql.One(dataset, scope, request.Crs, key, sql, Filters.Translate));
         if (await command.ExecuteScalarAsync(ct) is not string feature)
         {
             return UnknownFeature(dataset, featureId);
@@ -211,9 +213,6 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
             Content = feature[..^1] + ",\"links\":" + links + "}",
         };
     }
-
-    // Default sharing shows public fields only; grants (special-request sharing) will pass a wider scope.
-    private static List<DatasetField> Visible(Dataset dataset) => dataset.Fields.Where(f => f.Sensitivity == "public").ToList();
 
     private async Task<Dataset?> FindAsync(string id, CancellationToken ct) =>
         await catalogue.FindAsync(id, ct) is { DefaultShared: true } dataset ? dataset : null;

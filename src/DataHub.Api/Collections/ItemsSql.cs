@@ -14,9 +14,16 @@ public static class ItemsSql
     /// <summary>Turns a CQL2 text filter into a SQL condition, adding its values to the builder.</summary>
     public delegate string FilterTranslator(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, int filterSrid);
 
-    public static string Where(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, SqlBuilder sql, FilterTranslator? filter)
+    public static string Where(Dataset d, ReadScope scope, ItemsRequest r, SqlBuilder sql, FilterTranslator? filter)
     {
         var conditions = new List<string>();
+        if (scope.RowFilter is { } rows)
+        {
+            // The scope's own condition may name any field of the dataset: the hub wrote it.
+            var translate = filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator");
+            conditions.Add("(" + translate(rows, d, d.Fields, sql, 4326) + ")");
+        }
+        var visible = scope.Fields;
         if (r.Bbox is { } b && d.GeometryColumn is { } g)
         {
             conditions.Add(BboxCondition(SqlBuilder.Identifier(g), b, r.BboxCrs.Srid, d.StorageSrid!.Value, sql));
@@ -121,11 +128,17 @@ public static class ItemsSql
         select count(*) from {SqlBuilder.Relation(d.SourceRelation)} where {where}
         """;
 
-    public static string One(Dataset d, IReadOnlyList<DatasetField> visible, Crs crs, object key, SqlBuilder sql) => $"""
-        select {FeatureJson(d, visible, crs)}
-        from {SqlBuilder.Relation(d.SourceRelation)}
-        where {SqlBuilder.Identifier(d.KeyColumn)} = {sql.Add(key)}
-        """;
+    public static string One(Dataset d, ReadScope scope, Crs crs, object key, SqlBuilder sql, FilterTranslator? filter)
+    {
+        var rows = scope.RowFilter is { } f
+            ? " and (" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(f, d, d.Fields, sql, 4326) + ")"
+            : "";
+        return $"""
+            select {FeatureJson(d, scope.Fields, crs)}
+            from {SqlBuilder.Relation(d.SourceRelation)}
+            where {SqlBuilder.Identifier(d.KeyColumn)} = {sql.Add(key)}{rows}
+            """;
+    }
 
     /// <summary>Plain columns for CSV: the visible properties, then the geometry as WKT.</summary>
     public static string Rows(Dataset d, IReadOnlyList<DatasetField> visible, ItemsRequest r, string where, SqlBuilder sql)
