@@ -37,6 +37,7 @@ public static class RecordBatches
     private static readonly Dictionary<string, Func<NpgsqlConnection, NpgsqlTransaction, IRecordBatch>> Open = new()
     {
         ["parcels"] = (c, t) => new ParcelBatch(c, t),
+        ["land-statistics"] = (c, t) => new StatisticsBatch(c, t),
     };
 
     public static IReadOnlyCollection<string> Datasets => Open.Keys;
