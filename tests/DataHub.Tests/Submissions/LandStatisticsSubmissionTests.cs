@@ -32,11 +32,15 @@ public sealed class LandStatisticsSubmissionTests(SeededHubFixture hub) : IClass
     private static string Collection(params JsonObject[] features) =>
         new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(features) }.ToJsonString();
 
-    private async Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string query = "")
+    private async Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string query = "", bool respondAsync = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url + query) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
         request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        if (respondAsync)
+        {
+            request.Headers.Add("Prefer", "respond-async");
+        }
         return await client.SendAsync(request);
     }
 
@@ -146,6 +150,19 @@ public sealed class LandStatisticsSubmissionTests(SeededHubFixture hub) : IClass
         Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
         Assert.Equal(1L, await FiguresAsync("25115", 2023));
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from history.land_statistics where unit_code = '25115'"));
+    }
+
+    [Fact]
+    public async Task an_asynchronous_batch_of_figures_is_applied_by_the_worker()
+    {
+        var purposes = new[] { "ONT", "CLN", "HNK", "LUC", "RSX" };
+        var figures = Enumerable.Range(2000, 24).SelectMany(year => purposes.Select(p => Figure("25118", p, "TKT", year, year))).ToArray();
+        var response = await SubmitAsync(Collection(figures), respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var done = await AsyncSubmissionTests.WaitForEndAsync(client, response.Headers.Location!);
+        Assert.Equal("applied", done.GetProperty("status").GetString());
+        Assert.Equal(120, done.GetProperty("inserted").GetInt32());
+        Assert.Equal(120L, await hub.ScalarAsync<long>("select count(*) from land.statistics where unit_code = '25118' and year < 2024"));
     }
 
     [Fact]
