@@ -11,10 +11,8 @@ namespace DataHub.Api.Submissions;
 /// are merged into the land tables by natural key (commune, map sheet, parcel number); the
 /// history triggers keep every previous version.
 /// </summary>
-public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
-    public sealed record Counts(int Inserted, int Updated, int Unchanged, int Retired);
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
@@ -24,18 +22,20 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
           add column land_uses jsonb not null, add column retired boolean not null;
         """, ct);
 
-    public Task<ulong> StageAsync(IAsyncEnumerable<StagedParcel> records, CancellationToken ct) =>
-        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
+    public Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct) =>
+        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, problems, ct), ct);
 
-    private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<StagedParcel> records, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<ValidRecord> records, ProblemList problems, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in records.WithCancellation(ct))
+        await foreach (var record in records.WithCancellation(ct))
         {
-            yield return (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired);
+            if (ParcelRecords.Read(record.Index, record.Feature, record.Srid, problems) is { } r)
+            {
+                yield return (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired);
+            }
         }
     }
 
-    /// <summary>The checks that need the database or the whole batch; every problem names its record and field.</summary>
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
         await ExecuteAsync("""
@@ -96,12 +96,11 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         }
     }
 
-    /// <summary>Drops the records that have problems (mode=valid-only).</summary>
     public Task DropAsync(IReadOnlySet<int> records, CancellationToken ct) =>
         ExecuteAsync("delete from staged_parcels where id = any($1)", ct, records.Select(r => (long)r).ToArray());
 
     /// <summary>Upserts parcels and their land uses by natural key and retires the ones marked so.</summary>
-    public async Task<Counts> MergeAsync(CancellationToken ct)
+    public async Task<BatchCounts> MergeAsync(CancellationToken ct)
     {
         // Every parcel this submission changed, and whether it is new. Updates that change
         // nothing are skipped by the history trigger and so return no row: they stay "unchanged".
@@ -158,7 +157,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             where not exists (select 1 from touched n where n.inserted and n.parcel_id = t.parcel_id)
             """, ct);
         var total = (int)await ScalarAsync<long>("select count(*) from staged_parcels where not retired", ct);
-        return new Counts(inserted, updated, total - inserted - updated, retired);
+        return new BatchCounts(inserted, updated, total - inserted - updated, retired);
     }
 
     private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)

@@ -23,10 +23,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
     private void Precheck(Request request)
     {
-        if (request.Dataset.Id != "parcels" || !structures.Has("parcels", "v1"))
+        if (!RecordBatches.TakesSubmissions(request.Dataset.Id) || !structures.Has(request.Dataset.Id, "v1"))
         {
             throw new SubmissionRefusedException(422, "Submissions not open",
-                $"Submissions to '{request.Dataset.Id}' are not open yet; the parcels dataset takes submissions.");
+                $"Submissions to '{request.Dataset.Id}' are not open yet; these datasets take submissions: {string.Join(", ", RecordBatches.Datasets)}.");
         }
         CrsOf(request.Crs); // refuses an unknown crs parameter before reading anything
     }
@@ -124,10 +124,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         var reader = new FeatureReader(body, ndjson);
         var received = 0;
         int? srid = null;
-        var batch = new ParcelBatch(connection, transaction);
+        var batch = RecordBatches.For(dataset, connection, transaction);
         await batch.CreateStagingAsync(ct);
 
-        async IAsyncEnumerable<StagedParcel> Records([EnumeratorCancellation] CancellationToken token)
+        async IAsyncEnumerable<ValidRecord> Records([EnumeratorCancellation] CancellationToken token)
         {
             await foreach (var feature in reader.ReadAsync(token))
             {
@@ -142,7 +142,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                     await progress.ReportAsync(received, token);
                 }
                 srid ??= CrsOf(reader.DeclaredCrs ?? crs);
-                var failures = structures.Validate("parcels", "v1", feature);
+                var failures = structures.Validate(dataset, "v1", feature);
                 if (failures.Count > 0)
                 {
                     var fid = feature.ValueKind == System.Text.Json.JsonValueKind.Object && feature.TryGetProperty("id", out var f) ? f.ToString() : null;
@@ -152,15 +152,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                     }
                     continue;
                 }
-                if (ParcelRecords.Read(index, feature, srid.Value, problems) is { } staged)
-                {
-                    yield return staged;
-                }
+                yield return new ValidRecord(index, feature, srid.Value);
             }
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await batch.StageAsync(Records(ct), ct);
+        await batch.StageAsync(Records(ct), problems, ct);
         var staged = clock.Elapsed;
         if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
         {
@@ -173,7 +170,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         await batch.CheckAsync(problems, ct);
         var checkedAt = clock.Elapsed;
 
-        ParcelBatch.Counts counts = new(0, 0, 0, 0);
+        var counts = new BatchCounts(0, 0, 0, 0);
         string status;
         if (problems.Count > 0 && !validOnly)
         {

@@ -127,7 +127,7 @@ public static class SubmissionStore
     }
 
     public static async Task FinishAsync(NpgsqlConnection c, NpgsqlTransaction t, Guid id, string status, string bodySha256,
-        int received, ParcelBatch.Counts counts, int rejected, ProblemList problems, CancellationToken ct)
+        int received, BatchCounts counts, int rejected, ProblemList problems, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             update submissions.submissions set status = $2, body_sha256 = $3, received = $4, inserted = $5, updated = $6,

@@ -26,7 +26,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     /// Prefer: respond-async are stored and answered 202 with the status URL, which reports
     /// progress and then the result.
     /// </summary>
-    /// <param name="datasetId">The dataset (parcels).</param>
+    /// <param name="datasetId">The dataset (parcels or land-statistics).</param>
     /// <param name="idempotencyKey">A key unique to this batch: a retry with the same key and body gets the first answer again and writes nothing twice.</param>
     /// <param name="mode">all-or-nothing (default) or valid-only.</param>
     /// <param name="crs">CRS of NDJSON geometries (EPSG:9212 or CRS84).</param>
