@@ -13,13 +13,26 @@ public sealed class ProblemList(int keep = 1000)
     public IReadOnlyList<SubmissionProblem> Kept => kept;
     public IReadOnlySet<int> Records => records;
 
+    // Records are checked on several threads at once.
     public void Add(SubmissionProblem problem)
     {
-        Count++;
-        records.Add(problem.Record);
-        if (kept.Count < keep)
+        lock (kept)
         {
-            kept.Add(problem);
+            Count++;
+            records.Add(problem.Record);
+            if (kept.Count < keep)
+            {
+                kept.Add(problem);
+            }
+        }
+    }
+
+    /// <summary>The kept problems in record order, then by field.</summary>
+    public IReadOnlyList<SubmissionProblem> Ordered()
+    {
+        lock (kept)
+        {
+            return [.. kept.OrderBy(p => p.Record).ThenBy(p => p.Path, StringComparer.Ordinal)];
         }
     }
 }

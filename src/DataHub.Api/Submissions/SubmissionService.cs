@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using DataHub.Api.Collections;
@@ -127,32 +128,76 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         var batch = RecordBatches.For(dataset, connection, transaction);
         await batch.CreateStagingAsync(ct);
 
+        // Records are read on one task and checked against the exchange structure on the other
+        // cores (the schema check is the costliest step per record), while the batch stages the
+        // checked ones through COPY: bounded channels keep memory flat. Staging order does not
+        // matter; every row carries its record index.
         async IAsyncEnumerable<ValidRecord> Records([EnumeratorCancellation] CancellationToken token)
         {
-            await foreach (var feature in reader.ReadAsync(token))
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var read = Channel.CreateBounded<(int Index, System.Text.Json.JsonElement Feature, int Srid)>(256);
+            var valid = Channel.CreateBounded<ValidRecord>(256);
+
+            async Task ReadAll()
             {
-                var index = received++;
-                if (received > MaxRecords)
+                try
                 {
-                    throw new SubmissionRefusedException(413, "Too many records",
-                        $"A submission may hold at most {MaxRecords:N0} records; split the batch.");
+                    await foreach (var feature in reader.ReadAsync(stop.Token))
+                    {
+                        var index = received++;
+                        if (received > MaxRecords)
+                        {
+                            throw new SubmissionRefusedException(413, "Too many records",
+                                $"A submission may hold at most {MaxRecords:N0} records; split the batch.");
+                        }
+                        if (progress is not null && received % 1000 == 0)
+                        {
+                            await progress.ReportAsync(received, stop.Token);
+                        }
+                        srid ??= CrsOf(reader.DeclaredCrs ?? crs);
+                        await read.Writer.WriteAsync((index, feature, srid.Value), stop.Token);
+                    }
+                    read.Writer.Complete();
                 }
-                if (progress is not null && received % 1000 == 0)
+                catch (Exception e)
                 {
-                    await progress.ReportAsync(received, token);
+                    read.Writer.Complete(Unwrap(e));
                 }
-                srid ??= CrsOf(reader.DeclaredCrs ?? crs);
-                var failures = structures.Validate(dataset, "v1", feature);
-                if (failures.Count > 0)
+            }
+
+            async Task CheckAll()
+            {
+                await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
                 {
+                    var failures = structures.Validate(dataset, "v1", feature);
+                    if (failures.Count == 0)
+                    {
+                        await valid.Writer.WriteAsync(new ValidRecord(index, feature, recordSrid), stop.Token);
+                        continue;
+                    }
                     var fid = feature.ValueKind == System.Text.Json.JsonValueKind.Object && feature.TryGetProperty("id", out var f) ? f.ToString() : null;
                     foreach (var (location, message) in failures)
                     {
                         problems.Add(new SubmissionProblem(index, fid, StructureValidator.Path(location), message));
                     }
-                    continue;
                 }
-                yield return new ValidRecord(index, feature, srid.Value);
+            }
+
+            var reading = Task.Run(ReadAll, stop.Token);
+            var checkers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount - 1)).Select(_ => Task.Run(CheckAll, stop.Token)).ToArray();
+            var checking = Task.WhenAll(checkers).ContinueWith(t => valid.Writer.Complete(Unwrap(t.Exception?.InnerException)), TaskScheduler.Default);
+            try
+            {
+                await foreach (var record in valid.Reader.ReadAllAsync(stop.Token))
+                {
+                    yield return record;
+                }
+            }
+            finally
+            {
+                // Staging stopped early (or failed): let the reader and checkers end, then surface their fault.
+                stop.Cancel();
+                await Task.WhenAll(reading, checking).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
 
@@ -191,6 +236,9 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, merged in {MergeSeconds:F1} s")]
     private static partial void LogFinished(ILogger logger, Guid id, string dataset, string status, int received, double stageSeconds, double checkSeconds, double mergeSeconds);
+
+    // A fault passed through a channel arrives wrapped; the caller wants the original (a malformed body is a 400).
+    private static Exception? Unwrap(Exception? e) => e is ChannelClosedException { InnerException: { } inner } ? Unwrap(inner) : e;
 
     /// <summary>A key seen before: the same body gets the same answer again, another body is a conflict.</summary>
     private async Task<Outcome> ReplayAsync(Request request, HashingStream body, IncrementalHash hash, CancellationToken ct)

@@ -139,7 +139,7 @@ public static class SubmissionStore
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(problems.Kept, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(problems.Ordered(), Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(ct);
         await DeleteBodyAsync(c, t, id, ct);
     }
