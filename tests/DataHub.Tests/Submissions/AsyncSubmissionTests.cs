@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using DataHub.Tests.Infrastructure;
 
@@ -25,14 +23,8 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
         throw new Xunit.Sdk.XunitException($"{status} did not finish within {seconds} s");
     }
 
-    private async Task<HttpResponseMessage> SubmitAsync(string body, string key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
-        request.Headers.Add("Idempotency-Key", key);
-        request.Headers.Add("Prefer", "respond-async");
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SubmitAsync(string body, string key) =>
+        SubmitRequests.PostAsync(client, Url, body, key, respondAsync: true);
 
     [Fact]
     public async Task an_asynchronous_submission_answers_202_and_its_status_url_reports_the_result()

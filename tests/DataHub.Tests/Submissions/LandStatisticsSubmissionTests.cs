@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -32,24 +31,11 @@ public sealed class LandStatisticsSubmissionTests(SeededHubFixture hub) : IClass
     private static string Collection(params JsonObject[] features) =>
         new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(features) }.ToJsonString();
 
-    private async Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string query = "", bool respondAsync = false)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url + query) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
-        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
-        if (respondAsync)
-        {
-            request.Headers.Add("Prefer", "respond-async");
-        }
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string query = "", bool respondAsync = false) =>
+        SubmitRequests.PostAsync(client, Url + query, body, key, respondAsync: respondAsync);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected) =>
+        SubmitRequests.JsonAsync(response, expected);
 
     private Task<long> FiguresAsync(string unit, int year) =>
         hub.ScalarAsync<long>("select count(*) from land.statistics where unit_code = $1 and year = $2", unit, year);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,23 +11,14 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     private readonly HttpClient client = hub.CreateClient();
     private const string Url = "/api/v1/datasets/parcels/submissions";
 
-    private async Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string contentType = "application/geo+json", string query = "")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url + query) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SubmitAsync(string body, string? key = null, string contentType = "application/geo+json", string query = "") =>
+        SubmitRequests.PostAsync(client, Url + query, body, key, contentType);
 
     private Task<long> ParcelsOnSheetAsync(int sheet) =>
         hub.ScalarAsync<long>("select count(*) from land.parcels where commune_code = $1 and map_sheet = $2", Parcels.Commune, sheet);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected) =>
+        SubmitRequests.JsonAsync(response, expected);
 
     [Fact]
     public async Task a_valid_batch_is_written_with_the_submission_as_writer_and_its_status_can_be_read()
