@@ -18,7 +18,7 @@ namespace DataHub.Api.Collections;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/collections")]
 [Tags("Collections (OGC API - Features)")]
-public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource dataSource, CollectionDescriber describer) : ControllerBase
+public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource dataSource, CollectionDescriber describer, MatchCounts counts) : ControllerBase
 {
     /// <summary>The default-shared collections.</summary>
     [HttpGet(Name = "GetCollections")]
@@ -143,7 +143,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         return request.Format switch
         {
             "csv" => new FeatureCsvResult(dataSource, dataset, visible, sql, ItemsSql.Rows(dataset, visible, request, where, sql)),
-            _ => new FeatureCollectionResult(dataSource, dataset, request, sql, where, ItemsSql.Page(dataset, visible, request, where, sql)),
+            _ => new FeatureCollectionResult(dataSource, counts, dataset, request, sql, where, ItemsSql.Page(dataset, visible, request, where, sql)),
         };
     }
 

@@ -11,6 +11,7 @@ public static class CollectionsSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Catalogue>();
         builder.Services.AddSingleton<CollectionDescriber>();
+        builder.Services.AddSingleton<MatchCounts>();
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;

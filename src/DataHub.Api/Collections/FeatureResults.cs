@@ -13,7 +13,7 @@ namespace DataHub.Api.Collections;
 /// response as the row arrives. Nothing is held but the current row, whatever the page size.
 /// </summary>
 public sealed class FeatureCollectionResult(
-    NpgsqlDataSource dataSource, Dataset dataset, ItemsRequest request,
+    NpgsqlDataSource dataSource, MatchCounts counts, Dataset dataset, ItemsRequest request,
     SqlBuilder sql, string where, string pageSql) : IActionResult
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -32,8 +32,7 @@ public sealed class FeatureCollectionResult(
         long? matched = null;
         if (request.Offset == 0)
         {
-            await using var count = Command(connection, transaction, ItemsSql.Count(dataset, where));
-            matched = (long)(await count.ExecuteScalarAsync(ct))!;
+            matched = await counts.CountAsync(connection, transaction, dataset, where, sql, ct);
         }
 
         http.Response.ContentType = OgcLinks.GeoJson + "; charset=utf-8";
