@@ -134,15 +134,11 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
             ? sql.Add(keys.Select(k => long.Parse(k, CultureInfo.InvariantCulture)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint)
             : sql.Add(keys.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
         var key = SqlBuilder.Identifier(dataset.KeyColumn);
-        await using var command = new NpgsqlCommand($"""
+        await using var command = sql.CreateCommand(connection, transaction, $"""
             select {key}::text, {ItemsSql.FeatureJson(dataset, visible, CrsRegistry.Crs84)}
             from {SqlBuilder.Relation(dataset.SourceRelation)}
             where {key} = any({keyList})
-            """, connection, transaction);
-        foreach (var p in sql.Parameters)
-        {
-            command.Parameters.Add(p);
-        }
+            """);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

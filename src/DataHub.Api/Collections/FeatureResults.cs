@@ -45,7 +45,7 @@ public sealed class FeatureCollectionResult(
         await writer.WriteAsync($$"""{"type":"FeatureCollection",{{counted}}"timeStamp":"{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}","features":[""");
 
         long returned = 0;
-        await using (var page = Command(connection, transaction, pageSql))
+        await using (var page = sql.CreateCommand(connection, transaction, pageSql))
         await using (var reader = await page.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct))
         {
             while (await reader.ReadAsync(ct))
@@ -63,15 +63,6 @@ public sealed class FeatureCollectionResult(
         await writer.WriteAsync($$"""],"numberReturned":{{returned}},"links":{{JsonSerializer.Serialize(links, JsonOptions)}}}""");
     }
 
-    private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string text)
-    {
-        var command = new NpgsqlCommand(text, connection, transaction);
-        foreach (var p in sql.Parameters)
-        {
-            command.Parameters.Add(p.Clone());
-        }
-        return command;
-    }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

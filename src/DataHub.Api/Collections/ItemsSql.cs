@@ -17,11 +17,9 @@ public static class ItemsSql
     public static string Where(Dataset d, ReadScope scope, ItemsRequest r, SqlBuilder sql, FilterTranslator? filter)
     {
         var conditions = new List<string>();
-        if (scope.RowFilter is { } rows)
+        if (ScopeCondition(d, scope, sql, filter) is { } rows)
         {
-            // The scope's own condition may name any field of the dataset: the hub wrote it.
-            var translate = filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator");
-            conditions.Add("(" + translate(rows, d, d.Fields, sql, 4326) + ")");
+            conditions.Add(rows);
         }
         var visible = scope.Fields;
         if (r.Bbox is { } b && d.GeometryColumn is { } g)
@@ -68,6 +66,12 @@ public static class ItemsSql
             ? Envelope(b[0], b[1], b[2], b[3])
             : $"({Envelope(b[0], b[1], 180, b[3])} or {Envelope(-180, b[1], b[2], b[3])})"; // crosses the antimeridian
     }
+
+    /// <summary>The scope's row condition as SQL, or null. It may name any field of the dataset: the hub wrote it.</summary>
+    private static string? ScopeCondition(Dataset d, ReadScope scope, SqlBuilder sql, FilterTranslator? filter) =>
+        scope.RowFilter is { } rows
+            ? "(" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(rows, d, d.Fields, sql, 4326) + ")"
+            : null;
 
     public static string OrderBy(Dataset d, ItemsRequest r)
     {
@@ -130,9 +134,7 @@ public static class ItemsSql
 
     public static string One(Dataset d, ReadScope scope, Crs crs, object key, SqlBuilder sql, FilterTranslator? filter)
     {
-        var rows = scope.RowFilter is { } f
-            ? " and (" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(f, d, d.Fields, sql, 4326) + ")"
-            : "";
+        var rows = ScopeCondition(d, scope, sql, filter) is { } condition ? " and " + condition : "";
         return $"""
             select {FeatureJson(d, scope.Fields, crs)}
             from {SqlBuilder.Relation(d.SourceRelation)}

@@ -28,11 +28,7 @@ public sealed class MatchCounts
             {
                 return known;
             }
-            await using var count = new NpgsqlCommand(ItemsSql.Count(dataset, where), connection, transaction);
-            foreach (var p in sql.Parameters)
-            {
-                count.Parameters.Add(p.Clone());
-            }
+            await using var count = sql.CreateCommand(connection, transaction, ItemsSql.Count(dataset, where));
             var matched = (long)(await count.ExecuteScalarAsync(ct))!;
             if (counts.Count >= Capacity)
             {

@@ -46,12 +46,18 @@ public sealed partial class SqlBuilder
     public static string Relation(string qualifiedName) =>
         string.Join('.', qualifiedName.Split('.').Select(Identifier));
 
-    public NpgsqlCommand CreateCommand(NpgsqlDataSource dataSource, string sql)
+    public NpgsqlCommand CreateCommand(NpgsqlDataSource dataSource, string sql) => WithParameters(dataSource.CreateCommand(sql));
+
+    public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) =>
+        WithParameters(new NpgsqlCommand(sql, connection, transaction));
+
+    // Copies, because a parameter belongs to one command and a statement may be run as several
+    // (a count and a page share their conditions).
+    private NpgsqlCommand WithParameters(NpgsqlCommand command)
     {
-        var command = dataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
         {
-            command.Parameters.Add(parameter);
+            command.Parameters.Add(parameter.Clone());
         }
         return command;
     }
