@@ -6,22 +6,13 @@ namespace DataHub.Api.Submissions;
 /// Reads a stored submission body chunk by chunk on a connection of its own (the applying
 /// transaction's connection is busy with COPY), holding one chunk at a time.
 /// </summary>
-public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id) : Stream
+public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id) : ForwardOnlyStream
 {
     private NpgsqlConnection? connection;
     private byte[] chunk = [];
     private int position;
     private int next;
     private bool done;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -46,13 +37,6 @@ public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id) : Str
         position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -278,29 +278,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 }
 
 /// <summary>Passes a stream through while hashing every byte read: the body's digest without keeping the body.</summary>
-public sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+public sealed class HashingStream(Stream inner, IncrementalHash hash) : ForwardOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var read = inner.Read(buffer, offset, count);
-        hash.AppendData(buffer, offset, read);
-        return read;
-    }
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
         hash.AppendData(buffer.Span[..read]);
         return read;
     }
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
