@@ -24,6 +24,9 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs before the hub starts: load what the tests of the class need.</summary>
     protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Extra configuration for the hub of a test class (partner URLs, backup targets, ...).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -35,7 +38,7 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             // appsettings.json names these two explicitly, so the default above does not reach them.
             ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-        }));
+        }).AddInMemoryCollection(Settings()));
     }
 
     /// <summary>Runs before the hub and its database go away.</summary>
