@@ -1,5 +1,7 @@
+using DataHub.Api.Accounts;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
+using DataHub.Api.Infrastructure.Auth;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.Health;
@@ -22,17 +24,20 @@ public partial class Program
         builder.AddHubLogging();
         builder.AddDatabase();
         builder.AddHubApi();
+        builder.AddHubAuth();
         builder.AddApiDocs();
         builder.AddHealth();
         builder.AddCollections();
         builder.AddSubmissions();
         builder.AddExchangeStructures();
+        builder.AddAccounts();
 
         var app = builder.Build();
         app.UseHubErrors();
         app.UseHubLogging();
         app.UseCollections();
         app.UseHtml();
+        app.UseHubAuth();
         app.MapApiDocs();
         app.MapHealth();
         app.MapControllers();

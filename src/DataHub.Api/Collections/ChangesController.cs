@@ -1,3 +1,5 @@
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using System.Globalization;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
@@ -16,6 +18,7 @@ namespace DataHub.Api.Collections;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/collections/{collectionId}/changes")]
 [Tags("Collections (OGC API - Features)")]
+[Authorize(Policy = Permissions.DataRead)]
 public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource dataSource) : ControllerBase
 {
     public const int DefaultLimit = 100;

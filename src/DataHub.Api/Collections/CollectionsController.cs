@@ -1,3 +1,5 @@
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Cryptography;
 using System.Text;
 using Asp.Versioning;
@@ -18,6 +20,7 @@ namespace DataHub.Api.Collections;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/collections")]
 [Tags("Collections (OGC API - Features)")]
+[Authorize(Policy = Permissions.DataRead)]
 public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource dataSource, CollectionDescriber describer, MatchCounts counts) : ControllerBase
 {
     /// <summary>The default-shared collections.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Asp.Versioning;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,6 +9,7 @@ namespace DataHub.Api.Collections;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/conformance")]
 [Tags("Collections (OGC API - Features)")]
+[AllowAnonymous]
 public sealed class ConformanceController : ControllerBase
 {
     public static readonly IReadOnlyList<string> Classes =

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Asp.Versioning;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
@@ -13,6 +14,7 @@ namespace DataHub.Api.Datasets;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/datasets")]
 [Tags("Catalogue")]
+[AllowAnonymous]
 public sealed class DatasetsController(Catalogue catalogue, CollectionDescriber describer) : ControllerBase
 {
     public const string JsonLd = "application/ld+json";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Html;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +9,7 @@ namespace DataHub.Api.Landing;
 [ApiController]
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}")]
+[AllowAnonymous]
 public sealed class LandingController : ControllerBase
 {
     /// <summary>Landing page (OGC API - Features): links to the collections, the conformance declaration and the API description.</summary>

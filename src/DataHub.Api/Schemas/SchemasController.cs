@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Asp.Versioning;
 using DataHub.Api.Collections;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +13,7 @@ namespace DataHub.Api.Schemas;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/schemas")]
 [Tags("Exchange structures")]
+[AllowAnonymous]
 public sealed class SchemasController(ExchangeStructures structures) : ControllerBase
 {
     /// <summary>Every published exchange structure (dataset and version) and the shared parts they refer to.</summary>

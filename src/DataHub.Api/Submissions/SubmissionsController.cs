@@ -1,6 +1,8 @@
 using Asp.Versioning;
 using DataHub.Api.Collections;
 using Microsoft.AspNetCore.Http.Features;
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -15,6 +17,7 @@ namespace DataHub.Api.Submissions;
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/datasets/{datasetId}/submissions")]
 [Tags("Submissions")]
+[Authorize(Policy = Permissions.DataSubmit)]
 public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
 {
     /// <summary>
@@ -48,6 +51,10 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         if (await catalogue.FindAsync(datasetId, ct) is not { } dataset)
         {
             return Problem(statusCode: 404, title: "Unknown dataset", detail: $"There is no dataset '{datasetId}'. The catalogue is at /api/v1/datasets.");
+        }
+        if (NotSteward(datasetId) is { } forbidden)
+        {
+            return forbidden;
         }
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
         {
@@ -119,14 +126,24 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(string datasetId, Guid submissionId, CancellationToken ct)
     {
+        if (NotSteward(datasetId) is { } forbidden)
+        {
+            return forbidden;
+        }
         var stored = await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct);
         return stored is null
             ? Problem(statusCode: 404, title: "Unknown submission", detail: $"Dataset '{datasetId}' has no submission {submissionId}.")
             : Ok(ToResult(stored));
     }
 
-    // Accounts (issue 6) will name the submitting unit; until then the client's address.
-    private string SubmittedBy() => $"client:{HttpContext.Connection.RemoteIpAddress}";
+    private string SubmittedBy() => User.Actor();
+
+    // The one place that decides who may submit to (and read the submissions of) a dataset:
+    // its data stewards, people or clients, by role assignment.
+    private ObjectResult? NotSteward(string datasetId) => User.Has(Permissions.DataSubmit, datasetId)
+        ? null
+        : Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: $"Only data stewards of '{datasetId}' may submit to it or read its submissions; the caller's roles do not make it one.");
 
     private SubmissionResult ToResult(SubmissionStore.Stored s)
     {

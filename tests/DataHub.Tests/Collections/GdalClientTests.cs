@@ -10,6 +10,8 @@ public sealed class GdalClientTests(SeededHubFixture hub) : IClassFixture<Seeded
     private static async Task<string> RunAsync(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // GDAL sends this header with every request (GDAL >= 3.6): how a GIS client passes its token.
+        start.Environment["GDAL_HTTP_HEADERS"] = $"Authorization: Bearer {TestPrincipals.OperatorToken}";
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

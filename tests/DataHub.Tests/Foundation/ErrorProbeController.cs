@@ -11,6 +11,7 @@ namespace DataHub.Tests.Foundation;
 [ApiController]
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/test-probe")]
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class ErrorProbeController : ControllerBase
 {
     [HttpPost("echo")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -16,9 +17,39 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name.ToLowerInvariant());
+        await TestPrincipals.CreateOperatorAsync(Database.ConnectionString);
         await PrepareDatabaseAsync();
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
+        OperatorToken = TestPrincipals.OperatorToken;
+    }
+
+    /// <summary>A token of the test operator (every role, steward and reviewer of every dataset): what CreateClient() sends.</summary>
+    public string OperatorToken { get; private set; } = "";
+
+    /// <summary>A client that sends no token.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    /// <summary>A client that sends the given bearer token.</summary>
+    public HttpClient CreateClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (OperatorToken.Length > 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
+        }
     }
 
     /// <summary>Runs before the hub starts: load what the tests of the class need.</summary>
@@ -38,6 +69,8 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             // appsettings.json names these two explicitly, so the default above does not reach them.
             ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Auth:SigningKey"] = TestPrincipals.SigningKey,
+            ["Auth:RateLimitPerPrincipal"] = "1000000",
         }).AddInMemoryCollection(Settings()));
     }
 

@@ -34,6 +34,7 @@ public sealed class HubKilledMidSubmissionTests
         start.Environment["DATAHUB_DB"] = db.ConnectionString;
         start.Environment["DATAHUB_LOG_FORMAT"] = "simple";
         start.Environment["Submissions__PollMilliseconds"] = "200";
+        start.Environment["Auth__SigningKey"] = TestPrincipals.SigningKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("the hub did not start");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -69,6 +70,7 @@ public sealed class HubKilledMidSubmissionTests
     public async Task a_hub_killed_while_applying_leaves_none_of_the_submission_and_applies_all_of_it_after_restart()
     {
         await using var db = await TestDatabase.CreateAsync("killed");
+        await TestPrincipals.CreateOperatorAsync(db.ConnectionString);
         await using var dataSource = DatabaseSetup.CreateDataSource(db.ConnectionString);
         await new Seeder(dataSource).SeedAsync(new Seeder.Options(100, Seed: 1, Replace: false), null, CancellationToken.None);
         int port;
@@ -78,6 +80,7 @@ public sealed class HubKilledMidSubmissionTests
             port = ((IPEndPoint)probe.LocalEndpoint).Port; // free now; the hub takes it a moment later
         }
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestPrincipals.OperatorToken);
 
         var hub = StartHub(db, port);
         Uri status;

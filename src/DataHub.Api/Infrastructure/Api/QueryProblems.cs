@@ -9,7 +9,7 @@ public static class QueryProblems
     /// A 400 listing every problem of a request by parameter (ValidationProblemDetails, so it
     /// carries the trace id like every other problem), with all messages in the detail too.
     /// </summary>
-    public static ActionResult Invalid(this ControllerBase controller, IReadOnlyDictionary<string, string[]> errors)
+    public static ActionResult Invalid(this ControllerBase controller, IReadOnlyDictionary<string, string[]> errors, string title = "The query is not valid")
     {
         var state = new ModelStateDictionary();
         foreach (var (parameter, messages) in errors)
@@ -21,7 +21,7 @@ public static class QueryProblems
         }
         return controller.ValidationProblem(
             detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-            title: "The query is not valid", modelStateDictionary: state);
+            title: title, modelStateDictionary: state);
     }
 
     public static ActionResult Invalid(this ControllerBase controller, string parameter, string message) =>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using DataHub.Api.Accounts;
+using DataHub.Api.Audit;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Seeding;
@@ -32,6 +34,8 @@ public static class HubCommandLine
             MigrateCommand.Create(buildHub),
             OpenApiCommand.Create(buildHub),
             SeedCommand.Create(buildHub),
+            BootstrapAdminCommand.Create(buildHub),
+            AuditCommand.Create(buildHub),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(result => Serve(buildHub, result));

@@ -18,6 +18,14 @@ public static class OpenApiSetup
         {
             o.SupportNonNullableReferenceTypes();
             o.OperationFilter<OgcParameters>();
+            o.OperationFilter<AuthDocs>();
+            o.AddSecurityDefinition(AuthDocs.Scheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from POST /api/v1/auth/sign-in (people) or POST /api/v1/auth/token (clients, OAuth2 client credentials).",
+            });
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))
             {

@@ -31,12 +31,16 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh page that records what went wrong in it and every request it made.</summary>
-    public async Task<WatchedPage> OpenAsync()
+    public async Task<WatchedPage> OpenAsync(string? token = null)
     {
         Assert.True(browser is not null,
             $"Chromium was not found at {ExecutablePath}: install it (apt-get install -y chromium; scripts/test does) " +
             "or point DATAHUB_CHROMIUM at a Chromium binary.");
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            ExtraHTTPHeaders = token is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
+        });
         return new WatchedPage(await context.NewPageAsync());
     }
 

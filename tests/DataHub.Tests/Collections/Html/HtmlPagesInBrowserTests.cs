@@ -1,3 +1,4 @@
+using DataHub.Tests.Infrastructure;
 namespace DataHub.Tests.Collections.Html;
 
 public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<HtmlHubFixture>, IAsyncLifetime
@@ -12,7 +13,7 @@ public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<
     [Fact]
     public async Task parcels_page_draws_its_features_on_a_leaflet_map_and_lists_them_in_a_table()
     {
-        var watched = await browser.OpenAsync();
+        var watched = await browser.OpenAsync(TestPrincipals.OperatorToken);
         var page = watched.Page;
         // No f: the browser's own Accept header asks for the page.
         await page.GotoAsync(new Uri(origin, "/api/v1/collections/parcels/items?limit=20").ToString());
@@ -39,7 +40,7 @@ public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<
     [Fact]
     public async Task the_next_page_link_leads_to_the_following_features()
     {
-        var watched = await browser.OpenAsync();
+        var watched = await browser.OpenAsync(TestPrincipals.OperatorToken);
         var page = watched.Page;
         await page.GotoAsync(new Uri(origin, "/api/v1/collections/parcels/items?f=html&limit=20").ToString());
         await page.WaitForSelectorAsync("#features tbody tr");
@@ -58,7 +59,7 @@ public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<
     [Fact]
     public async Task a_feature_page_shows_the_feature_and_its_properties_and_a_popup_on_click()
     {
-        var watched = await browser.OpenAsync();
+        var watched = await browser.OpenAsync(TestPrincipals.OperatorToken);
         var page = watched.Page;
         await page.GotoAsync(new Uri(origin, $"/api/v1/collections/parcels/items/{hub.HostileParcel}?f=html").ToString());
         await page.WaitForSelectorAsync("#map path.leaflet-interactive:not(.speck)");
@@ -79,7 +80,7 @@ public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<
     [Fact]
     public async Task collection_pages_draw_extents_as_rectangles()
     {
-        var watched = await browser.OpenAsync();
+        var watched = await browser.OpenAsync(TestPrincipals.OperatorToken);
         var page = watched.Page;
         await page.GotoAsync(new Uri(origin, "/api/v1/collections/parcels?f=html").ToString());
         await page.WaitForSelectorAsync("#map path.leaflet-interactive:not(.speck)");
@@ -98,7 +99,7 @@ public sealed class HtmlPagesInBrowserTests(HtmlHubFixture hub) : IClassFixture<
     [Fact]
     public async Task a_collection_without_geometry_lists_its_features_without_a_map()
     {
-        var watched = await browser.OpenAsync();
+        var watched = await browser.OpenAsync(TestPrincipals.OperatorToken);
         var page = watched.Page;
         await page.GotoAsync(new Uri(origin, "/api/v1/collections/land-statistics/items?f=html&limit=5").ToString());
         await page.WaitForSelectorAsync("#features tbody tr");

@@ -1,0 +1,45 @@
+using DataHub.Api.Audit;
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DataHub.Api.Accounts;
+
+/// <summary>OAuth2 client credentials: a registered client's secret exchanged for a short-lived token.</summary>
+public sealed class ClientTokens(NpgsqlDataSource dataSource, TokenIssuer tokens, IOptions<AuthOptions> options)
+{
+    /// <summary>The token, or the RFC 6749 error code and a sentence saying why.</summary>
+    public async Task<(IssuedToken? Token, string? Scope, string? Error, string? Why)> IssueAsync(string clientId, string secret, string? scope, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select c.status, s.secret_hash, s.token_epoch,
+                   (select array_agg(distinct permission) from access.client_permissions(c.client_id))
+            from access.clients c join access.client_secrets s using (client_id)
+            where c.client_id = $1
+            """);
+        command.Parameters.Add(new() { Value = clientId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || !Secrets.VerifyClientSecret(reader.GetString(1), secret))
+        {
+            await reader.DisposeAsync();
+            await AuditTrail.AppendAsync(dataSource, $"client:{clientId}", "token.refused", clientId, new { reason = "unknown client or wrong secret" }, ct);
+            return (null, null, "invalid_client", "The client id or secret is not correct.");
+        }
+        var (status, epoch) = (reader.GetString(0), reader.GetInt32(2));
+        var granted = reader.IsDBNull(3) ? [] : reader.GetFieldValue<string[]>(3);
+        await reader.DisposeAsync();
+        if (status != "active")
+        {
+            await AuditTrail.AppendAsync(dataSource, $"client:{clientId}", "token.refused", clientId, new { reason = "revoked" }, ct);
+            return (null, null, "invalid_client", "The client has been revoked.");
+        }
+        var asked = scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (asked.Except(granted).ToList() is { Count: > 0 } beyond)
+        {
+            return (null, null, "invalid_scope", $"The client's roles do not give {string.Join(", ", beyond)}; it may ask for {string.Join(" ", granted.Order())}.");
+        }
+        var scopes = asked.Length > 0 ? asked : granted;
+        await AuditTrail.AppendAsync(dataSource, $"client:{clientId}", "token.issued", clientId, new { scope = string.Join(' ', scopes) }, ct);
+        return (tokens.Issue($"client:{clientId}", epoch, TimeSpan.FromMinutes(options.Value.ClientTokenMinutes), scopes), string.Join(' ', scopes), null, null);
+    }
+}

@@ -1,0 +1,35 @@
+namespace DataHub.Api.Infrastructure.Auth;
+
+/// <summary>Settings under "Auth". Every limit can be made stricter by configuration.</summary>
+public sealed class AuthOptions
+{
+    public string Issuer { get; set; } = "datahub";
+    public string Audience { get; set; } = "datahub-api";
+
+    /// <summary>Base64 HMAC-SHA256 key of at least 32 bytes. Without one the hub makes a random
+    /// key per process: tokens then end with the process and do not work across processes.</summary>
+    public string? SigningKey { get; set; }
+
+    public int AccessTokenMinutes { get; set; } = 15;
+    public int ClientTokenMinutes { get; set; } = 15;
+
+    public int PasswordMinLength { get; set; } = 8;
+    /// <summary>How many of upper case, lower case, digit and special character a password needs (all four by default).</summary>
+    public int PasswordCharacterClasses { get; set; } = 4;
+    public int PasswordExpiryDays { get; set; } = 90;
+    public int PasswordHistory { get; set; } = 5;
+
+    public int LockoutFailures { get; set; } = 5;
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Rights end at the latest this many working days after a departure's effective date.</summary>
+    public int RevocationWorkingDays { get; set; } = 5;
+    public int UnusedAccountDays { get; set; } = 90;
+
+    /// <summary>Requests per window for one signed-in principal, and for one address without a token.</summary>
+    public int RateLimitPerPrincipal { get; set; } = 2000;
+    public int RateLimitAnonymous { get; set; } = 200;
+    public int RateLimitWindowSeconds { get; set; } = 10;
+
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+}
