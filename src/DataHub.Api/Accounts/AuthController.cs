@@ -97,7 +97,7 @@ public sealed class AuthController(SignIns signIns, ClientTokens clientTokens) :
 
     /// <summary>Who the caller is and which rights it has now.</summary>
     [HttpGet("me", Name = "WhoAmI")]
-    [Authorize(Policy = Permissions.SignedIn)]
+    [Authorize(Policy = Permissions.AnyPrincipal)]
     [ProducesResponseType<Caller>(StatusCodes.Status200OK, "application/json")]
     public Caller WhoAmI() => new(User.Actor(), User.UnitCode(),
         User.FindAll(Permissions.ClaimType).Select(c => c.Value).Order().ToList(),

@@ -17,7 +17,10 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name.ToLowerInvariant());
-        await TestPrincipals.CreateOperatorAsync(Database.ConnectionString);
+        if (WithOperator)
+        {
+            await TestPrincipals.CreateOperatorAsync(Database.ConnectionString);
+        }
         await PrepareDatabaseAsync();
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
@@ -51,6 +54,9 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
         }
     }
+
+    /// <summary>Whether the test database gets the test operator (an administrator) before the hub starts.</summary>
+    protected virtual bool WithOperator => true;
 
     /// <summary>Runs before the hub starts: load what the tests of the class need.</summary>
     protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;

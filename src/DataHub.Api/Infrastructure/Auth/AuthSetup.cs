@@ -32,7 +32,10 @@ public static class AuthSetup
             {
                 o.AddPolicy(permission, p => p.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
             }
-            o.AddPolicy(Permissions.SignedIn, p => p.RequireAuthenticatedUser());
+            // Signed in and not held to changing the password first.
+            o.AddPolicy(Permissions.SignedIn, p => p.RequireAuthenticatedUser().RequireAssertion(c => !c.User.HasClaim(x => x.Type == HubPrincipal.PasswordChangeClaim)));
+            // Any valid token, even one that may only change its password: to ask who one is.
+            o.AddPolicy(Permissions.AnyPrincipal, p => p.RequireAuthenticatedUser());
             o.FallbackPolicy = new AuthorizationPolicyBuilder().AddRequirements(new NotAnEndpointRequirement()).Build();
         });
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();

@@ -47,11 +47,13 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
         if (authorizeResult.Forbidden)
         {
             var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() ?? [];
-            var detail = failed.OfType<PermissionRequirement>().FirstOrDefault() is { } missing
-                ? context.User.HasClaim(HubPrincipal.PasswordChangeClaim, "initial") || context.User.HasClaim(HubPrincipal.PasswordChangeClaim, "expired")
-                    ? "The password must be changed first (POST /api/v1/auth/password); until then nothing else is allowed."
-                    : $"This needs the right '{missing.Permission}', which the caller's roles do not give."
-                : "This endpoint is not open to any role.";
+            var detail = context.User.HasClaim(c => c.Type == HubPrincipal.PasswordChangeClaim)
+                ? "The password must be changed first (POST /api/v1/auth/password); until then nothing else is allowed."
+                : failed.OfType<PermissionRequirement>().FirstOrDefault() is { } missing
+                    ? $"This needs the right '{missing.Permission}', which the caller's roles do not give."
+                    : failed.OfType<NotAnEndpointRequirement>().Any()
+                        ? "This endpoint is not open to any role."
+                        : "The caller may not do this.";
             await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", detail);
             return;
         }

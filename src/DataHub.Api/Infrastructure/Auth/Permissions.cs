@@ -25,6 +25,9 @@ public static class Permissions
     /// <summary>Any signed-in principal (its own profile, changing its own password).</summary>
     public const string SignedIn = "signed-in";
 
+    /// <summary>Any valid token, including one held to a password change.</summary>
+    public const string AnyPrincipal = "any-principal";
+
     public static readonly IReadOnlyList<string> All =
         [DataRead, DataSubmit, RequestsReview, AccountsManage, AccountsManageUnit, UnitsManage, ClientsManage, AuditRead, OperationsManage];
 

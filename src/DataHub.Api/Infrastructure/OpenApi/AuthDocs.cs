@@ -22,7 +22,7 @@ public sealed class AuthDocs : IOperationFilter
         var policy = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document)] = [] }];
         operation.Description = (operation.Description is { Length: > 0 } d ? d + "\n\n" : "") +
-            (policy is null or "signed-in" ? "Needs a bearer token." : $"Needs a bearer token with the right `{policy}`.");
+            (policy is null or "signed-in" or "any-principal" ? "Needs a bearer token." : $"Needs a bearer token with the right `{policy}`.");
         operation.Responses ??= [];
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No token, or a token that is expired, revoked or not valid (problem+json)." });
         operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The caller's roles do not give the right this needs (problem+json)." });
