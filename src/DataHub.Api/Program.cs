@@ -1,4 +1,5 @@
 using DataHub.Api.Collections;
+using DataHub.Api.Extraction;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
@@ -29,6 +30,7 @@ public partial class Program
         builder.AddSubmissions();
         builder.AddExchangeStructures();
         builder.AddReports();
+        builder.AddExtractions();
 
         var app = builder.Build();
         app.UseHubErrors();
