@@ -1,5 +1,6 @@
 using DataHub.Api.Accounts;
 using DataHub.Api.Collections;
+using DataHub.Api.Extraction;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using DataHub.Api.Infrastructure.Cli;
@@ -8,6 +9,7 @@ using DataHub.Api.Infrastructure.Health;
 using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
+using DataHub.Api.Reports;
 using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
@@ -31,6 +33,8 @@ public partial class Program
         builder.AddSubmissions();
         builder.AddExchangeStructures();
         builder.AddAccounts();
+        builder.AddReports();
+        builder.AddExtractions();
 
         var app = builder.Build();
         app.UseHubErrors();

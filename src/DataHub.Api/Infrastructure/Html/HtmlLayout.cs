@@ -12,7 +12,8 @@ public static class HtmlLayout
     /// <param name="jsonHref">The same resource as JSON.</param>
     /// <param name="body">The page's main content.</param>
     /// <param name="script">The page's script under wwwroot/js, if it has a map.</param>
-    public static HtmlResult Page(HttpRequest request, string title, IReadOnlyList<Crumb> crumbs, string jsonHref, RawHtml body, string? script = null)
+    /// <param name="charts">Whether the page draws charts: the vendored Chart.js is loaded before the page's script.</param>
+    public static HtmlResult Page(HttpRequest request, string title, IReadOnlyList<Crumb> crumbs, string jsonHref, RawHtml body, string? script = null, bool charts = false)
     {
         var root = request.PathBase.Value ?? "";
         var html = new HtmlBuilder();
@@ -33,6 +34,16 @@ public static class HtmlLayout
             html.Append($"""
                 <link rel="stylesheet" href="{root}/lib/leaflet/leaflet.css">
                 <script src="{root}/lib/leaflet/leaflet.js" defer></script>
+
+                """);
+            if (charts)
+            {
+                html.Append($"""
+                    <script src="{root}/lib/chartjs/chart.umd.min.js" defer></script>
+
+                    """);
+            }
+            html.Append($"""
                 <script src="{root}/js/{script}" defer></script>
 
                 """);

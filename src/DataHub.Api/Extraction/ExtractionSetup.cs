@@ -1,0 +1,11 @@
+namespace DataHub.Api.Extraction;
+
+public static class ExtractionSetup
+{
+    public static WebApplicationBuilder AddExtractions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Extractions>();
+        builder.Services.AddHostedService<ExtractionWorker>();
+        return builder;
+    }
+}

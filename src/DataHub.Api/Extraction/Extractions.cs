@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CsvHelper;
+using DataHub.Api.Collections;
+using DataHub.Api.Infrastructure.Database;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DataHub.Api.Extraction;
+
+/// <summary>What a user asks to extract. Area: a bbox (WGS 84 lon/lat), a unit code, or a GeoJSON geometry (WGS 84).</summary>
+public sealed record ExtractionRequest(string? Dataset, IReadOnlyList<string>? Fields, string? Filter, JsonElement? Area, string? Format);
+
+/// <summary>A job as the API shows it.</summary>
+public sealed record ExtractionJob(
+    Guid Id, string Dataset, IReadOnlyList<string> Fields, string? Filter, JsonElement? Area, string Format,
+    string RequestedBy, string Status, long? RowsTotal, long RowsWritten, double? Progress, long? FileBytes,
+    string? Error, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, DateTimeOffset? ExpiresAt,
+    [property: JsonIgnore] string? FileName);
+
+/// <summary>
+/// Extraction jobs: checked when asked for, run by <see cref="ExtractionWorker"/>, recorded in
+/// extraction.jobs, their files deleted when they expire. The query is the collections' own:
+/// the caller's scope (ReadScope), the CQL2 filter through the same translator, rows streamed
+/// from PostgreSQL to the file.
+/// </summary>
+public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, IConfiguration configuration)
+{
+    public string Folder { get; } = configuration["Extractions:Folder"] is { Length: > 0 } folder
+        ? folder : Path.Combine(Path.GetTempPath(), "datahub-extractions");
+
+    public TimeSpan Lifetime { get; } = configuration.GetValue("Extractions:Lifetime", TimeSpan.FromDays(1));
+
+    private const string Columns = """
+        id, dataset_id, fields, filter, area::text, format, requested_by, status, rows_total, rows_written, file_bytes,
+        error, requested_at, finished_at, expires_at, file_name
+        """;
+
+    /// <summary>
+    /// The scope of a caller: default sharing (public fields of default-shared datasets). Grants
+    /// of special-request sharing (issue 7) widen it here.
+    /// </summary>
+    public static ReadScope ScopeFor(Dataset dataset) => ReadScope.DefaultSharing(dataset);
+
+    /// <summary>Checks the request; returns problems by field, or the queued job.</summary>
+    public async Task<(ExtractionJob? Job, Dictionary<string, string[]> Errors)> CreateAsync(
+        ExtractionRequest request, string requestedBy, string? clientAddress, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
+        var dataset = request.Dataset is { } id ? await catalogue.FindAsync(id, ct) : null;
+        if (dataset is not { DefaultShared: true })
+        {
+            Fail("dataset", $"'{request.Dataset}' is not a dataset you may extract; see /api/v1/collections.");
+            return (null, errors);
+        }
+        var scope = ScopeFor(dataset);
+        var fields = request.Fields is { Count: > 0 } named ? named.ToList() : scope.Fields.Select(f => f.Name).ToList();
+        foreach (var name in fields.Where(n => scope.Fields.All(f => f.Name != n)))
+        {
+            Fail("fields", $"'{name}' is not a field of '{dataset.Id}' you may read. Fields: {string.Join(", ", scope.Fields.Select(f => f.Name))}.");
+        }
+        var format = (request.Format ?? "geojson").ToLowerInvariant();
+        if (format is not ("geojson" or "csv"))
+        {
+            Fail("format", $"Unknown format '{request.Format}'. Formats: geojson, csv.");
+        }
+        if (request.Area is { } area && area.ValueKind != JsonValueKind.Null && !dataset.IsSpatial)
+        {
+            Fail("area", $"'{dataset.Id}' has no geometry, so an area does not apply.");
+        }
+        if (errors.Count == 0)
+        {
+            try
+            {
+                // Translated now, so that a bad filter or area is refused at once, not in the job.
+                Query(dataset, scope, fields, request.Filter, request.Area, new SqlBuilder());
+            }
+            catch (FilterException e)
+            {
+                Fail("filter", e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                Fail("area", e.Message);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        await using var command = dataSource.CreateCommand($"""
+            insert into extraction.jobs (id, dataset_id, fields, filter, area, format, requested_by, client_address, status)
+            values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, 'queued') returning {Columns}
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        command.Parameters.Add(new NpgsqlParameter { Value = dataset.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = fields.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)request.Filter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = request.Area is { ValueKind: not JsonValueKind.Null } a ? a.GetRawText() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = format });
+        command.Parameters.Add(new NpgsqlParameter { Value = requestedBy });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)clientAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (Read(reader), errors);
+    }
+
+    public async Task<ExtractionJob?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from extraction.jobs where id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    /// <summary>The newest jobs, of one requester or (requestedBy null) of everyone.</summary>
+    public async Task<IReadOnlyList<ExtractionJob>> RecentAsync(int limit, string? requestedBy, CancellationToken ct)
+    {
+        var jobs = new List<ExtractionJob>();
+        await using var command = dataSource.CreateCommand($"select {Columns} from extraction.jobs where $2::text is null or requested_by = $2 order by requested_at desc limit $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)requestedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            jobs.Add(Read(reader));
+        }
+        return jobs;
+    }
+
+    public string PathOf(ExtractionJob job) => Path.Combine(Folder, job.FileName!);
+
+    /// <summary>Runs the oldest queued job, if any; false when there was none.</summary>
+    public async Task<bool> RunNextAsync(CancellationToken ct)
+    {
+        Guid id;
+        await using (var claim = dataSource.CreateCommand("""
+            update extraction.jobs set status = 'running', started_at = now()
+            where id = (select id from extraction.jobs where status = 'queued' order by requested_at limit 1 for update skip locked)
+            returning id
+            """))
+        {
+            if (await claim.ExecuteScalarAsync(ct) is not Guid claimed)
+            {
+                return false;
+            }
+            id = claimed;
+        }
+        var job = (await FindAsync(id, ct))!;
+        var file = $"{job.Id}.{(job.Format == "csv" ? "csv" : "geojson")}";
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, file);
+        try
+        {
+            var dataset = await catalogue.FindAsync(job.Dataset, ct) ?? throw new InvalidOperationException($"dataset {job.Dataset} is gone");
+            var scope = ScopeFor(dataset);
+            var sql = new SqlBuilder();
+            var (where, visible) = Query(dataset, scope, job.Fields, job.Filter, job.Area, sql);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            // One snapshot: the count that drives the progress and the rows written agree.
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            await using (var count = sql.CreateCommand(connection, transaction, ItemsSql.Count(dataset, where)))
+            {
+                await SetAsync(id, "rows_total = $2", (long)(await count.ExecuteScalarAsync(ct))!, ct);
+            }
+            long written;
+            await using (var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                written = job.Format == "csv"
+                    ? await WriteCsvAsync(connection, transaction, dataset, visible, where, sql, output, id, ct)
+                    : await WriteGeoJsonAsync(connection, transaction, dataset, visible, where, sql, output, id, ct);
+            }
+            await transaction.CommitAsync(ct);
+            await using var done = dataSource.CreateCommand("""
+                update extraction.jobs set status = 'done', rows_written = $2, file_name = $3, file_bytes = $4,
+                       finished_at = now(), expires_at = now() + $5 where id = $1
+                """);
+            done.Parameters.Add(new NpgsqlParameter { Value = id });
+            done.Parameters.Add(new NpgsqlParameter { Value = written });
+            done.Parameters.Add(new NpgsqlParameter { Value = file });
+            done.Parameters.Add(new NpgsqlParameter { Value = new FileInfo(path).Length });
+            done.Parameters.Add(new NpgsqlParameter { Value = Lifetime });
+            await done.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            File.Delete(path);
+            await SetAsync(id, "status = 'failed', error = $2, finished_at = now()", e.Message, CancellationToken.None);
+        }
+        return true;
+    }
+
+    /// <summary>Deletes the files of expired jobs and marks them expired; returns how many.</summary>
+    public async Task<int> ExpireAsync(CancellationToken ct)
+    {
+        var expired = new List<(Guid, string?)>();
+        await using (var command = dataSource.CreateCommand("""
+            update extraction.jobs set status = 'expired' where status = 'done' and expires_at <= now() returning id, file_name
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                expired.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            }
+        }
+        foreach (var (_, file) in expired.Where(e => e.Item2 is not null))
+        {
+            File.Delete(Path.Combine(Folder, file!));
+        }
+        return expired.Count;
+    }
+
+    /// <summary>The SQL condition of the job (scope, filter, area) and the fields it writes.</summary>
+    private static (string Where, IReadOnlyList<DatasetField> Visible) Query(
+        Dataset dataset, ReadScope scope, IReadOnlyList<string> fields, string? filter, JsonElement? area, SqlBuilder sql)
+    {
+        var visible = scope.Fields.Where(f => fields.Contains(f.Name)).ToList();
+        double[]? bbox = null;
+        var conditions = new List<string>();
+        if (area is { ValueKind: JsonValueKind.Object } a && dataset.GeometryColumn is { } g)
+        {
+            var column = SqlBuilder.Identifier(g);
+            if (a.TryGetProperty("bbox", out var box))
+            {
+                bbox = box.ValueKind == JsonValueKind.Array && box.GetArrayLength() == 4 && box.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number)
+                    ? box.EnumerateArray().Select(v => v.GetDouble()).ToArray()
+                    : throw new ArgumentException("area.bbox takes four numbers: west, south, east, north (WGS 84).");
+            }
+            else if (a.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String)
+            {
+                // The unit's latest boundary, in the storage CRS: written by the hub, not by the caller.
+                conditions.Add($"""
+                    {column} && (select u.boundary from ref.admin_units u where u.code = {sql.Add(unit.GetString())} order by u.valid_from desc limit 1)
+                    and ST_Intersects({column}, (select u.boundary from ref.admin_units u where u.code = {sql.Add(unit.GetString())} order by u.valid_from desc limit 1))
+                    """);
+            }
+            else if (a.TryGetProperty("geometry", out var geometry) && geometry.ValueKind == JsonValueKind.Object)
+            {
+                var shape = $"ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON({sql.Add(geometry.GetRawText())}), 4326), {dataset.StorageSrid})";
+                conditions.Add($"({column} && {shape} and ST_Intersects({column}, {shape}))");
+            }
+            else
+            {
+                throw new ArgumentException("area is {\"bbox\": [w, s, e, n]}, {\"unit\": \"<code>\"} or {\"geometry\": <GeoJSON geometry in WGS 84>}.");
+            }
+        }
+        var request = new ItemsRequest(1, 0, bbox, CrsRegistry.Crs84, null, CrsRegistry.Crs84, filter, CrsRegistry.Crs84, [], [], "json");
+        // The filter may use any field of the scope, not only those written.
+        conditions.Insert(0, ItemsSql.Where(dataset, scope, request, sql, Filters.Translate));
+        return (string.Join(" and ", conditions), visible);
+    }
+
+    private async Task<long> WriteGeoJsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Dataset dataset,
+        IReadOnlyList<DatasetField> visible, string where, SqlBuilder sql, Stream output, Guid id, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16);
+        await writer.WriteAsync("""{"type":"FeatureCollection","features":[""");
+        long n = 0;
+        await using (var command = sql.CreateCommand(connection, transaction, $"""
+            select {ItemsSql.FeatureJson(dataset, visible, CrsRegistry.Crs84)} from {SqlBuilder.Relation(dataset.SourceRelation)}
+            where {where} order by {SqlBuilder.Identifier(dataset.KeyColumn)}
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                await writer.WriteAsync(n++ == 0 ? "" : ",");
+                await writer.WriteAsync(reader.GetString(0));
+                await ProgressAsync(id, n, ct);
+            }
+        }
+        await writer.WriteAsync("]}");
+        return n;
+    }
+
+    private async Task<long> WriteCsvAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Dataset dataset,
+        IReadOnlyList<DatasetField> visible, string where, SqlBuilder sql, Stream output, Guid id, CancellationToken ct)
+    {
+        var columns = new List<string> { SqlBuilder.Identifier(dataset.KeyColumn) };
+        columns.AddRange(visible.Where(f => !f.IsGeometry).Select(f => SqlBuilder.Identifier(f.Column)));
+        var geometry = dataset.GeometryColumn is { } g && visible.Any(f => f.IsGeometry);
+        if (geometry)
+        {
+            columns.Add($"ST_AsText({ItemsSql.GeometryIn(SqlBuilder.Identifier(dataset.GeometryColumn!), dataset.StorageSrid!.Value, CrsRegistry.Crs84)}, 7)");
+        }
+        await using var text = new StreamWriter(output, new UTF8Encoding(true), 1 << 16);
+        await using var csv = CsvWriter.Create(text, new CsvWriterOptions(), false);
+        csv.WriteField("id");
+        foreach (var field in visible.Where(f => !f.IsGeometry))
+        {
+            csv.WriteField(field.Name);
+        }
+        if (geometry)
+        {
+            csv.WriteField("wkt");
+        }
+        await csv.EndRecordAsync(ct);
+        long n = 0;
+        await using var command = sql.CreateCommand(connection, transaction, $"""
+            select {string.Join(", ", columns)} from {SqlBuilder.Relation(dataset.SourceRelation)}
+            where {where} order by {SqlBuilder.Identifier(dataset.KeyColumn)}
+            """);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                csv.WriteField(await reader.IsDBNullAsync(i, ct) ? "" : Format(reader.GetValue(i)));
+            }
+            await csv.EndRecordAsync(ct);
+            await ProgressAsync(id, ++n, ct);
+        }
+        return n;
+    }
+
+    private static string Format(object value) => value switch
+    {
+        string s => s,
+        string[] list => string.Join(';', list),
+        DateTime t => t.Kind == DateTimeKind.Unspecified ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    // Progress is written outside the job's snapshot, every 1,000 rows.
+    private Task ProgressAsync(Guid id, long rows, CancellationToken ct) =>
+        rows % 1000 == 0 ? SetAsync(id, "rows_written = $2", rows, ct) : Task.CompletedTask;
+
+    private async Task SetAsync(Guid id, string assignments, object value, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"update extraction.jobs set {assignments} where id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static ExtractionJob Read(NpgsqlDataReader r)
+    {
+        long? total = r.IsDBNull(8) ? null : r.GetInt64(8);
+        var written = r.GetInt64(9);
+        var status = r.GetString(7);
+        double? progress = status == "done" || status == "expired" ? 1 : total is > 0 ? Math.Min(1, (double)written / total.Value) : total == 0 ? 1 : null;
+        return new ExtractionJob(r.GetGuid(0), r.GetString(1), r.GetFieldValue<string[]>(2), r.IsDBNull(3) ? null : r.GetString(3),
+            r.IsDBNull(4) ? null : JsonDocument.Parse(r.GetString(4)).RootElement, r.GetString(5), r.GetString(6), status, total, written,
+            progress, r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetFieldValue<DateTimeOffset>(12),
+            r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+            r.IsDBNull(15) ? null : r.GetString(15));
+    }
+}
+
+/// <summary>Runs queued extraction jobs and deletes expired files (Extractions:PollMilliseconds, default 1000).</summary>
+public sealed partial class ExtractionWorker(Extractions extractions, IConfiguration configuration, ILogger<ExtractionWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Extractions:PollMilliseconds", 1000));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await extractions.ExpireAsync(stoppingToken);
+                if (await extractions.RunNextAsync(stoppingToken))
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+            {
+                LogFailed(logger, e);
+            }
+            await Task.Delay(idle, stoppingToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An extraction step failed; it is tried again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,100 @@
+using Asp.Versioning;
+using DataHub.Api.Audit;
+using DataHub.Api.Infrastructure.Api;
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace DataHub.Api.Extraction;
+
+/// <summary>
+/// Extraction: a query over a dataset (fields, CQL2 filter, area) run as a job with progress,
+/// whose file (GeoJSON or CSV) is downloaded and expires. Every job is recorded, and requests and
+/// downloads are in the audit trail. A caller sees its own jobs; auditors and administrators all.
+/// </summary>
+[ApiController]
+[ApiVersion(1.0)]
+[Route("api/v{version:apiVersion}/extractions")]
+[Tags("Extraction")]
+[Authorize(Policy = Permissions.DataRead)]
+public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSource dataSource) : ControllerBase
+{
+    /// <summary>
+    /// Asks for an extraction. Body: {"dataset": "parcels", "fields": ["commune_code", "area_m2", "geometry"],
+    /// "filter": "main_purpose_code = 'CLN'", "area": {"unit": "26500"}, "format": "geojson"}. Fields default to
+    /// all the caller may read; area is {"bbox": [w, s, e, n]}, {"unit": code} or {"geometry": GeoJSON}, in WGS 84.
+    /// </summary>
+    [HttpPost(Name = "CreateExtraction")]
+    [ProducesResponseType<ExtractionJob>(StatusCodes.Status202Accepted, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> Create([FromBody] ExtractionRequest request, CancellationToken ct)
+    {
+        var (job, errors) = await extractions.CreateAsync(request, User.Actor(), HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
+        if (job is null)
+        {
+            return this.Invalid(errors);
+        }
+        await AuditTrail.AppendAsync(dataSource, User.Actor(), "extraction.requested", $"extraction:{job.Id}",
+            new { job.Dataset, job.Fields, job.Filter, job.Format }, ct);
+        return AcceptedAtRoute("GetExtraction", new { version = "1", id = job.Id }, job);
+    }
+
+    /// <summary>The most recent jobs, newest first: who asked for what, when, and how many rows left.</summary>
+    [HttpGet(Name = "GetExtractions")]
+    [ProducesResponseType<IReadOnlyList<ExtractionJob>>(StatusCodes.Status200OK, "application/json")]
+    public async Task<IReadOnlyList<ExtractionJob>> List(CancellationToken ct) =>
+        await extractions.RecentAsync(100, SeesAll ? null : User.Actor(), ct);
+
+    private bool SeesAll => User.Has(Permissions.AuditRead);
+
+    // Another caller's job is as unknown as a job that does not exist.
+    private async Task<ExtractionJob?> VisibleAsync(Guid id, CancellationToken ct) =>
+        await extractions.FindAsync(id, ct) is { } job && (SeesAll || job.RequestedBy == User.Actor()) ? job : null;
+
+    /// <summary>One job: status (queued, running, done, failed, expired), progress, rows, expiry.</summary>
+    [HttpGet("{id:guid}", Name = "GetExtraction")]
+    [ProducesResponseType<ExtractionJob>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(Guid id, CancellationToken ct)
+    {
+        if (await VisibleAsync(id, ct) is not { } job)
+        {
+            return Problem(statusCode: 404, title: "Unknown extraction", detail: $"There is no extraction job {id}.");
+        }
+        if (job.Status == "done")
+        {
+            Response.Headers.Link = $"<{Request.Path}/file>; rel=\"enclosure\"";
+        }
+        else if (job.Status is "queued" or "running")
+        {
+            Response.Headers.RetryAfter = "1";
+        }
+        return Ok(job);
+    }
+
+    /// <summary>The job's file, while it has not expired (410 once it has).</summary>
+    [HttpGet("{id:guid}/file", Name = "GetExtractionFile")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
+    public async Task<IActionResult> File(Guid id, CancellationToken ct)
+    {
+        if (await VisibleAsync(id, ct) is not { } job)
+        {
+            return Problem(statusCode: 404, title: "Unknown extraction", detail: $"There is no extraction job {id}.");
+        }
+        if (job.Status == "expired" || (job.Status == "done" && !System.IO.File.Exists(extractions.PathOf(job))))
+        {
+            return Problem(statusCode: 410, title: "Expired", detail: $"The file of extraction {id} expired at {job.ExpiresAt:u}; ask again.");
+        }
+        if (job.Status != "done")
+        {
+            return Problem(statusCode: 409, title: "Not ready", detail: $"Extraction {id} is {job.Status}.");
+        }
+        await AuditTrail.AppendAsync(dataSource, User.Actor(), "extraction.downloaded", $"extraction:{job.Id}", new { job.Dataset, job.RowsWritten }, ct);
+        var type = job.Format == "csv" ? "text/csv; charset=utf-8" : "application/geo+json";
+        return PhysicalFile(extractions.PathOf(job), type, $"{job.Dataset}-{job.Id}.{(job.Format == "csv" ? "csv" : "geojson")}");
+    }
+}

@@ -1,0 +1,80 @@
+using Npgsql;
+
+namespace DataHub.Api.Reports;
+
+/// <summary>
+/// The materialised facts the reports read (reports.land_facts, 0040). Reports are exact
+/// whether the facts are fresh, stale or missing (what changed since is computed live); fresh
+/// facts only make them fast, so the worker rebuilds them once the land data has changed.
+/// </summary>
+public sealed class ReportFacts(NpgsqlDataSource dataSource)
+{
+    /// <summary>Never built, or the land data changed since they were.</summary>
+    public async Task<bool> StaleAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select not exists (select 1 from reports.facts_state) or exists (select 1 from reports.changed_since_facts())
+            """);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Rebuilds the facts (about 8 s for a million parcels on 2 cores); false when another process is at it.</summary>
+    public async Task<bool> RebuildAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var command = new NpgsqlCommand("select pg_try_advisory_xact_lock(hashtext('reports.rebuild_facts'))", connection, transaction))
+        {
+            if (!(bool)(await command.ExecuteScalarAsync(ct))!)
+            {
+                return false;
+            }
+        }
+        await using (var command = new NpgsqlCommand("set local work_mem = '256MB'; select reports.rebuild_facts()", connection, transaction))
+        {
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+}
+
+/// <summary>Rebuilds stale facts every Reports:FactsRefreshSeconds (default 60; 0 turns it off).</summary>
+public sealed partial class ReportFactsWorker(ReportFacts facts, IConfiguration configuration, ILogger<ReportFactsWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var seconds = configuration.GetValue("Reports:FactsRefreshSeconds", 60);
+        if (seconds <= 0)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await facts.StaleAsync(stoppingToken) && await facts.RebuildAsync(stoppingToken))
+                {
+                    LogRebuilt(logger);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The database may be away for a while; reports stay exact, only slower.
+                LogFailed(logger, e);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(seconds), stoppingToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the report facts")]
+    private static partial void LogRebuilt(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the report facts failed; reports compute what changed live until it succeeds")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

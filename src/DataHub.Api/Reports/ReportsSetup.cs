@@ -1,0 +1,13 @@
+namespace DataHub.Api.Reports;
+
+public static class ReportsSetup
+{
+    /// <summary>Land statistics reports, and the background rebuild of the facts they read.</summary>
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LandReports>();
+        builder.Services.AddSingleton<ReportFacts>();
+        builder.Services.AddHostedService<ReportFactsWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DataHub.Tests.Infrastructure;
+
+namespace DataHub.Tests.Extraction;
+
+public sealed class ExtractionHubFixture : SeededHubFixture
+{
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "datahub-extraction-tests-" + Guid.NewGuid().ToString("N"));
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Extractions:Folder", Folder), new("Extractions:Lifetime", "00:00:03"), new("Extractions:PollMilliseconds", "200")];
+}
+
+/// <summary>Extraction jobs: the query of the collections, run to a file with progress, recorded, expiring.</summary>
+public sealed class ExtractionTests(ExtractionHubFixture hub) : IClassFixture<ExtractionHubFixture>
+{
+    private static readonly string[] Fields = ["commune_code", "area_m2", "geometry"];
+    private readonly HttpClient client = hub.CreateClient();
+
+    private async Task<JsonElement> RunAsync(object request)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/extractions", request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        var location = response.Headers.Location!;
+        for (var i = 0; i < 100; i++)
+        {
+            var job = JsonDocument.Parse(await client.GetStringAsync(location)).RootElement;
+            if (job.GetProperty("status").GetString() is "done" or "failed")
+            {
+                return job;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the extraction did not finish");
+    }
+
+    [Fact]
+    public async Task a_filtered_extraction_within_a_unit_writes_the_matching_parcels_as_geojson()
+    {
+        var commune = await hub.ScalarAsync<string>("select min(new_code) from ref.admin_unit_successions where new_code like '265%'");
+        var job = await RunAsync(new { dataset = "parcels", fields = Fields, filter = "main_purpose_code = 'CLN'", area = new { unit = commune }, format = "geojson" });
+        Assert.Equal("done", job.GetProperty("status").GetString());
+        var expected = await hub.ScalarAsync<long>("""
+            select count(*) from sharing.parcels p where p.main_purpose_code = 'CLN'
+              and ST_Intersects(p.geom, (select boundary from ref.admin_units where code = $1 order by valid_from desc limit 1))
+            """, commune);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, job.GetProperty("rowsWritten").GetInt64());
+        Assert.Equal(expected, job.GetProperty("rowsTotal").GetInt64());
+        Assert.Equal(1.0, job.GetProperty("progress").GetDouble());
+        Assert.Equal($"account:{TestPrincipals.OperatorId}", job.GetProperty("requestedBy").GetString());
+
+        var file = await client.GetAsync($"/api/v1/extractions/{job.GetProperty("id").GetString()}/file");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        var collection = JsonDocument.Parse(await file.Content.ReadAsStringAsync()).RootElement;
+        var features = collection.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(expected, features.Count);
+        Assert.All(features, f => Assert.Equal(["commune_code", "area_m2"], f.GetProperty("properties").EnumerateObject().Select(p => p.Name)));
+        Assert.All(features, f => Assert.Equal("MultiPolygon", f.GetProperty("geometry").GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task a_csv_extraction_writes_a_header_and_a_line_per_row_and_the_file_expires()
+    {
+        var job = await RunAsync(new { dataset = "land-statistics", filter = "year = 2024 AND purpose_code = 'ONT'", format = "csv" });
+        var expected = await hub.ScalarAsync<long>("select count(*) from land.statistics where year = 2024 and purpose_code = 'ONT'");
+        Assert.Equal(expected, job.GetProperty("rowsWritten").GetInt64());
+        var id = job.GetProperty("id").GetString();
+        var text = await client.GetStringAsync($"/api/v1/extractions/{id}/file");
+        var lines = text.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("id,unit_code,purpose_code", lines[0], StringComparison.Ordinal);
+        Assert.Equal(expected, lines.Length - 1);
+
+        // Lifetime 3 s in this fixture: the file goes, the record stays.
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        Assert.Equal(HttpStatusCode.Gone, (await client.GetAsync($"/api/v1/extractions/{id}/file")).StatusCode);
+        Assert.Empty(Directory.GetFiles(hub.Folder, $"{id}.*"));
+        var record = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/extractions/{id}")).RootElement;
+        Assert.Equal("expired", record.GetProperty("status").GetString());
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/extractions")).RootElement;
+        Assert.Contains(list.EnumerateArray(), j => j.GetProperty("id").GetString() == id);
+    }
+
+    [Theory]
+    [InlineData("""{"dataset": "parcel-users", "format": "csv"}""", "dataset")]
+    [InlineData("""{"dataset": "parcels", "fields": ["full_name"]}""", "fields")]
+    [InlineData("""{"dataset": "parcels", "filter": "no_such_field = 1"}""", "filter")]
+    [InlineData("""{"dataset": "parcels", "area": {"bbox": [1, 2]}}""", "area")]
+    [InlineData("""{"dataset": "parcels", "format": "shp"}""", "format")]
+    public async Task personal_data_and_bad_queries_are_refused_before_any_job(string body, string field)
+    {
+        var response = await client.PostAsync("/api/v1/extractions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task another_readers_extraction_is_invisible_and_downloads_are_audited()
+    {
+        var job = await RunAsync(new { dataset = "parcels", fields = Fields, format = "csv" });
+        var id = job.GetProperty("id").GetString();
+        var readerId = await TestPrincipals.CreateAccountAsync(hub.Database.ConnectionString, "x" + Guid.NewGuid().ToString("N")[..8], "thue-dn", ["reader"]);
+        using var reader = hub.CreateClientWithToken(TestPrincipals.Token($"account:{readerId}"));
+        await Problems.AssertProblemAsync(await reader.GetAsync($"/api/v1/extractions/{id}"), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await reader.GetAsync($"/api/v1/extractions/{id}/file"), HttpStatusCode.NotFound);
+        Assert.Empty(JsonDocument.Parse(await reader.GetStringAsync("/api/v1/extractions")).RootElement.EnumerateArray());
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/extractions/{id}/file")).StatusCode);
+        var audit = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/audit?target=extraction:{id}")).RootElement.GetProperty("entries");
+        Assert.Equal(["extraction.downloaded", "extraction.requested"], audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList());
+    }
+}
