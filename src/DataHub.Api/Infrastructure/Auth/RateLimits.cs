@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace DataHub.Api.Infrastructure.Auth;
 
@@ -12,27 +13,31 @@ public static class RateLimits
 {
     public static WebApplicationBuilder AddHubRateLimits(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-        var window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds);
         builder.Services.AddRateLimiter(o =>
         {
+            // Settings are read per request from the options, not at start-up, so configuration
+            // added after the builder (tests, reloads) applies too.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
+                var options = Options(http);
                 var signedIn = http.User.Identity?.IsAuthenticated == true;
                 var key = signedIn ? http.User.Actor() : "address:" + http.Connection.RemoteIpAddress;
                 return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = signedIn ? options.RateLimitPerPrincipal : options.RateLimitAnonymous,
-                    Window = window,
+                    Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
                     QueueLimit = 0,
                 });
             });
             o.OnRejected = async (context, ct) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : window;
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ProblemAuthorizationResultHandler.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"This caller may make {(context.HttpContext.User.Identity?.IsAuthenticated == true ? options.RateLimitPerPrincipal : options.RateLimitAnonymous)} requests per {options.RateLimitWindowSeconds} s; try again after the time in Retry-After.");
+                var http = context.HttpContext;
+                var options = Options(http);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(options.RateLimitWindowSeconds);
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var limit = http.User.Identity?.IsAuthenticated == true ? options.RateLimitPerPrincipal : options.RateLimitAnonymous;
+                await ProblemAuthorizationResultHandler.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"This caller may make {limit} requests per {options.RateLimitWindowSeconds} s; try again after the time in Retry-After.");
             };
         });
         return builder;
@@ -43,4 +48,6 @@ public static class RateLimits
         app.UseRateLimiter();
         return app;
     }
+
+    private static AuthOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
 }
