@@ -8,12 +8,12 @@ records=$(grep -o '"type" *: *"Feature"' "$file" | wc -l)
 before_kb=$(grep VmHWM "/proc/$pid/status" | awk '{print $2}')
 start=$(date +%s.%N)
 status=$(curl -s -D /tmp/ingest-headers.txt -o /tmp/ingest-answer.json -w '%{http_code}' -X POST "$base/api/v1/datasets/parcels/submissions" \
-  -H 'Content-Type: application/geo+json' -H "Idempotency-Key: bench-$(date +%s%N)" --data-binary "@$file")
+  -H "Authorization: Bearer $DATAHUB_TOKEN" -H 'Content-Type: application/geo+json' -H "Idempotency-Key: bench-$(date +%s%N)" --data-binary "@$file")
 if [ "$status" = 202 ]; then
   # Large bodies are applied by the worker: time until the status URL says it is done (bounded).
   location=$(grep -i '^location:' /tmp/ingest-headers.txt | tr -d '\r' | cut -d' ' -f2)
   for _ in $(seq 1 3000); do
-    state=$(curl -s "$location" | grep -o '"status":"[a-z]*"' | head -1)
+    state=$(curl -s -H "Authorization: Bearer $DATAHUB_TOKEN" "$location" | grep -o '"status":"[a-z]*"' | head -1)
     case "$state" in *applied*|*rejected*) break ;; esac
     sleep 0.2
   done

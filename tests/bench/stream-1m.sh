@@ -9,7 +9,7 @@ url="$base/api/v1/collections/parcels/items?limit=10000"
 pages=0; bytes=0
 start=$(date +%s.%N)
 while [ -n "$url" ]; do
-  body=$(curl -sf "$url")
+  body=$(curl -sf -H "Authorization: Bearer $DATAHUB_TOKEN" "$url")
   bytes=$((bytes + ${#body}))
   pages=$((pages + 1))
   url=$(printf '%s' "$body" | tail -c 2000 | grep -o '"href":"[^"]*","rel":"next"' | sed 's/"href":"\([^"]*\)".*/\1/' || true)

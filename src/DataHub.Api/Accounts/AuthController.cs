@@ -16,7 +16,8 @@ public sealed class AuthController(SignIns signIns, ClientTokens clientTokens) :
 {
     /// <summary>Signs a person in with username and password; the token is short-lived.</summary>
     /// <remarks>After an initial or reset password, or once the password has expired, the token
-    /// allows only POST /api/v1/auth/password.</remarks>
+    /// allows only POST /api/v1/auth/password. With `cookie=true` (the sign-in page) the token is
+    /// also set as an HttpOnly, SameSite=Strict cookie for the HTML pages.</remarks>
     [HttpPost("sign-in", Name = "SignIn")]
     [AllowAnonymous]
     [Consumes("application/json")]
@@ -24,11 +25,15 @@ public sealed class AuthController(SignIns signIns, ClientTokens clientTokens) :
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<ActionResult<SignInResult>> SignIn(SignInRequest request, CancellationToken ct)
+    public async Task<ActionResult<SignInResult>> SignIn(SignInRequest request, [FromQuery] bool cookie, CancellationToken ct)
     {
         switch (await signIns.SignInAsync(request.Username, request.Password, ct))
         {
             case SignIns.SignedIn ok:
+                if (cookie)
+                {
+                    TokenCookie.Set(Response, ok.Token);
+                }
                 return new SignInResult(ok.Token.AccessToken, "Bearer", ok.Token.ExpiresIn, ok.PasswordChangeRequired is not null, ok.PasswordChangeRequired);
             case SignIns.Locked locked:
                 return Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account locked",
@@ -83,16 +88,30 @@ public sealed class AuthController(SignIns signIns, ClientTokens clientTokens) :
     [Consumes("application/json")]
     [ProducesResponseType<SignInResult>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<ActionResult<SignInResult>> ChangePassword(ChangePasswordRequest request, CancellationToken ct)
+    public async Task<ActionResult<SignInResult>> ChangePassword(ChangePasswordRequest request, [FromQuery] bool cookie, CancellationToken ct)
     {
         if (User.AccountId() is not { } accountId)
         {
             return this.Invalid("token", "Only people have passwords; clients rotate their secret through an administrator.");
         }
         var (problems, token) = await signIns.ChangePasswordAsync(accountId, request.CurrentPassword, request.NewPassword, ct);
+        if (cookie && token is not null)
+        {
+            TokenCookie.Set(Response, token);
+        }
         return problems is not null
             ? this.Invalid(problems, "The new password is not accepted")
             : new SignInResult(token!.AccessToken, "Bearer", token.ExpiresIn, false, null);
+    }
+
+    /// <summary>Ends the browser session of the HTML pages (removes the token cookie).</summary>
+    [HttpPost("sign-out", Name = "SignOut")]
+    [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public new IActionResult SignOut()
+    {
+        TokenCookie.Clear(Response);
+        return NoContent();
     }
 
     /// <summary>Who the caller is and which rights it has now.</summary>

@@ -59,6 +59,16 @@ public static class AuthSetup
     /// <summary>The hub's per-request check of the token's principal, and problem answers for 401.</summary>
     private sealed class BearerEvents : JwtBearerEvents
     {
+        // The HTML pages carry the token in a cookie; a bearer header, when there is one, wins.
+        public override Task MessageReceived(MessageReceivedContext context)
+        {
+            if (string.IsNullOrEmpty(context.Request.Headers.Authorization) && context.Request.Cookies.TryGetValue(TokenCookie.Name, out var token))
+            {
+                context.Token = token;
+            }
+            return Task.CompletedTask;
+        }
+
         public override async Task TokenValidated(TokenValidatedContext context)
         {
             var principal = context.Principal!;
@@ -77,6 +87,12 @@ public static class AuthSetup
         public override async Task Challenge(JwtBearerChallengeContext context)
         {
             context.HandleResponse();
+            if (HttpMethods.IsGet(context.Request.Method) && Html.HtmlNegotiation.WantsHtml(context.Request))
+            {
+                // A person browsing: to the sign-in page, and back here afterwards.
+                context.Response.Redirect("/sign-in.html?returnTo=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+                return;
+            }
             var detail = context.AuthenticateFailure switch
             {
                 null => "This needs a bearer token: sign in at /api/v1/auth/sign-in (people) or ask /api/v1/auth/token (clients).",
