@@ -128,14 +128,14 @@ public sealed class Negotiation(
         {
             return new StepOutcome.Invalid(new() { ["action"] = [$"Unknown action '{step.Action}'. Actions: {string.Join(", ", actions)}."] });
         }
-        var sides = caller.Sides(current.RequesterUnit, current.Datasets);
+        var sides = caller.Sides(current.RequesterUnit, current.Datasets, current.FiledBy);
         var fromHere = transitions.Where(t => t.FromState == current.State).ToList();
         var mine = fromHere.Where(t => sides.Contains(t.Side)).Select(t => t.Action).Distinct().ToList();
         var candidates = fromHere.Where(t => t.Action == action).ToList();
         if (candidates.Count == 0)
         {
             return new StepOutcome.Conflict(current.State, mine,
-                $"The request is {current.State}: '{action}' is not possible now. Allowed now{(mine.Count < fromHere.Count ? " for you" : "")}: {(mine.Count == 0 ? "nothing" : string.Join(", ", mine))}.");
+                $"The request is {current.State}: '{action}' is not possible now. Allowed now{(mine.Count < fromHere.Select(t => t.Action).Distinct().Count() ? " for you" : "")}: {(mine.Count == 0 ? "nothing" : string.Join(", ", mine))}.");
         }
         if (candidates.FirstOrDefault(t => sides.Contains(t.Side)) is not { } transition)
         {
@@ -346,13 +346,13 @@ public sealed class Negotiation(
     }
 
     private sealed record LockedRequest(
-        Guid Id, string RequesterUnit, string State, string[] Datasets, SharingScope Scope, SharingScope? Proposal, string Purpose,
+        Guid Id, string RequesterUnit, string FiledBy, string State, string[] Datasets, SharingScope Scope, SharingScope? Proposal, string Purpose,
         string LegalBasis, string Delivery, string? ExtractFormat, ContactPerson Contact);
 
     private static async Task<LockedRequest?> LockAsync(WriteTransaction write, Guid id, SharingCaller caller, CancellationToken ct)
     {
         await using var command = write.Command("""
-            select id, requester_unit, state, datasets, scope::text, proposal::text, purpose, legal_basis, delivery, extract_format, contact::text
+            select id, requester_unit, filed_by, state, datasets, scope::text, proposal::text, purpose, legal_basis, delivery, extract_format, contact::text
             from special_sharing.requests where id = $1 for update
             """, id);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -360,10 +360,10 @@ public sealed class Negotiation(
         {
             return null;
         }
-        var request = new LockedRequest(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
-            SharingScope.FromJson(reader.GetString(4)), reader.IsDBNull(5) ? null : SharingScope.FromJson(reader.GetString(5)),
-            reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-            JsonSerializer.Deserialize<ContactPerson>(reader.GetString(10), SharingScope.Json)!);
+        var request = new LockedRequest(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<string[]>(4),
+            SharingScope.FromJson(reader.GetString(5)), reader.IsDBNull(6) ? null : SharingScope.FromJson(reader.GetString(6)),
+            reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
+            JsonSerializer.Deserialize<ContactPerson>(reader.GetString(11), SharingScope.Json)!);
         // Unseen is unknown: the same 404 as a request that does not exist.
         return caller.Sees(request.RequesterUnit, request.Datasets) ? request : null;
     }
@@ -443,7 +443,7 @@ public sealed class Negotiation(
             var unit = reader.GetString(1);
             var state = reader.GetString(4);
             var datasets = reader.GetFieldValue<string[]>(5);
-            var sides = caller.Sides(unit, datasets);
+            var sides = caller.Sides(unit, datasets, reader.GetString(2));
             list.Add(new DataRequestDocument(reader.GetGuid(0), unit, reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), state, datasets,
                 SharingScope.FromJson(reader.GetString(6)), reader.IsDBNull(7) ? null : SharingScope.FromJson(reader.GetString(7)),
                 reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),

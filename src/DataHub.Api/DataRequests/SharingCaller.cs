@@ -27,15 +27,18 @@ public sealed record SharingCaller(string Actor, string? Unit, bool Files, bool 
     /// <summary>Reviews every one of these datasets (a reviewer acts on a request only then).</summary>
     public bool ReviewsEvery(IEnumerable<string> datasets) => ReviewsAll || datasets.All(Reviewed.Contains);
 
-    /// <summary>The sides this caller may act on for a request of this unit over these datasets.</summary>
-    public IReadOnlyList<string> Sides(string requesterUnit, IReadOnlyList<string> datasets)
+    /// <summary>
+    /// The sides this caller may act on for a request of this unit over these datasets. Whoever
+    /// filed a request does not review it (four eyes), even when reviewing its datasets.
+    /// </summary>
+    public IReadOnlyList<string> Sides(string requesterUnit, IReadOnlyList<string> datasets, string filedBy)
     {
         var sides = new List<string>();
         if (Files && Unit == requesterUnit)
         {
             sides.Add(Requester);
         }
-        if (ReviewsEvery(datasets))
+        if (ReviewsEvery(datasets) && filedBy != Actor)
         {
             sides.Add(Reviewer);
         }

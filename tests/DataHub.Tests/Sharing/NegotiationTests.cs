@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using DataHub.Tests.Collections;
 using DataHub.Tests.Infrastructure;
@@ -256,6 +257,26 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
         using var reviewer = hub.As(hub.Reviewer);
         await StepOkAsync(reviewer, id, new { action = "approve" });
         Assert.DoesNotContain(id, await admin.GetStringAsync($"/api/v1/data-requests/overdue?asOf={nextWorkingDay:yyyy-MM-dd}"));
+    }
+
+    [Fact]
+    public async Task whoever_filed_a_request_does_not_review_it_even_as_a_reviewer_of_the_dataset()
+    {
+        // The test operator belongs to the department, may file (reader) and reviews every dataset.
+        using var operatorClient = hub.CreateClient();
+        var response = await operatorClient.PostAsJsonAsync("/api/v1/data-requests", new
+        {
+            scope = AskedScope(), purpose = "Kiểm tra", legalBasis = "Quy chế khai thác", delivery = "api", contact = Contact,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var filed = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.DoesNotContain("approve", Actions(filed.GetProperty("allowedActions")));
+        var (status, problem) = await StepAsync(operatorClient, filed.GetProperty("id").GetString()!, new { action = "approve" });
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("submitted", problem.GetProperty("state").GetString());
+        // Another reviewer decides.
+        using var reviewer = hub.As(hub.Reviewer);
+        await StepOkAsync(reviewer, filed.GetProperty("id").GetString()!, new { action = "approve" });
     }
 
     [Fact]
