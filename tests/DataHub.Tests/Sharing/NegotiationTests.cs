@@ -13,6 +13,7 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
     private static readonly string[] Asked = ["parcel_id", "role", "full_name", "id_number"];
     private static readonly string[] WiderFields = ["parcel_id", "birth_year"];
     private static readonly string[] CounterFields = ["parcel_id", "role", "full_name"];
+    private static readonly string[] ParcelFields = ["commune_code", "parcel_no", "geometry"];
     private static readonly string[] AmendedFields = ["parcel_id", "full_name", "birth_year"];
 
     private object AskedScope() => Scope([new { dataset = "parcel-users", fields = Asked, area = new { units = new[] { hub.Commune } } }],
@@ -277,6 +278,48 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
         // Another reviewer decides.
         using var reviewer = hub.As(hub.Reviewer);
         await StepOkAsync(reviewer, filed.GetProperty("id").GetString()!, new { action = "approve" });
+    }
+
+    [Fact]
+    public async Task a_counter_proposed_area_must_lie_within_the_requested_one_and_then_limits_the_rows()
+    {
+        using var requester = hub.As(hub.Requester);
+        using var reviewer = hub.As(hub.Reviewer);
+        using var parcelsReviewer = hub.As(hub.OperatorToken); // reviews every dataset
+        var id = (await hub.FileAsync(Scope([new { dataset = "parcels", fields = ParcelFields, area = new { units = new[] { hub.Commune } } }],
+            Today, Today.AddDays(30)))).GetProperty("id").GetString()!;
+        // The parcel-users reviewer does not review parcels: it does not even see the request.
+        Assert.Equal(HttpStatusCode.NotFound, (await StepAsync(reviewer, id, new { action = "approve" })).Status);
+
+        // A box well inside the commune, and one beside it.
+        var box = await hub.ScalarAsync<double[]>("""
+            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)] from (
+              select ST_Transform(ST_Expand(c.center, c.radius / 2), 4326)::box2d b from (
+                select (ST_MaximumInscribedCircle(boundary)).* from ref.admin_units where code = $1 order by valid_from desc limit 1) c) x
+            """, hub.Commune);
+        var beside = new[] { box[0] - 1, box[1], box[0] - 0.5, box[3] };
+        var (outside, problem) = await StepAsync(parcelsReviewer, id, new
+        {
+            action = "counter-propose", scope = Scope([new { dataset = "parcels", fields = ParcelFields, area = new { bbox = beside } }], Today, Today.AddDays(30)),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, outside);
+        Assert.Contains("within", problem.GetProperty("detail").GetString());
+        var counter = await StepOkAsync(parcelsReviewer, id, new
+        {
+            action = "counter-propose", scope = Scope([new { dataset = "parcels", fields = ParcelFields, area = new { bbox = box } }], Today, Today.AddDays(30)),
+        });
+        var area = counter.GetProperty("difference").GetProperty("datasets").GetProperty("parcels").GetProperty("area");
+        Assert.Equal([hub.Commune], area.GetProperty("from").GetProperty("units").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(4, area.GetProperty("to").GetProperty("bbox").GetArrayLength());
+        await StepOkAsync(requester, id, new { action = "accept" });
+        var grantId = (await Ogc.GetJsonAsync(requester, $"/api/v1/data-requests/{id}")).GetProperty("grantId").GetString()!;
+
+        var items = await Ogc.GetJsonAsync(requester, $"/api/v1/grants/{grantId}/collections/parcels/items?limit=10000");
+        var expected = await hub.ScalarAsync<long>("select count(*) from land.parcels where ST_Intersects(geom, ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4326), 9212))",
+            box[0], box[1], box[2], box[3]);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, Ogc.Features(items).Count);
+        Assert.All(Ogc.Features(items), f => Assert.Equal(ParcelFields[..^1], f.GetProperty("properties").EnumerateObject().Select(p => p.Name)));
     }
 
     [Fact]
