@@ -73,6 +73,45 @@ public sealed class GrantsController(
     }
 
     /// <summary>
+    /// A collection as the grant gives it (OGC API - Features collection document): links to its
+    /// granted items and the granted queryables. No extent: that of the whole dataset would say
+    /// where rows outside the grant lie.
+    /// </summary>
+    [HttpGet("{grantId:guid}/collections/{collectionId}", Name = "GetGrantCollection")]
+    [ProducesResponseType<CollectionDocument>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetCollection(Guid grantId, string collectionId, CancellationToken ct)
+    {
+        var (_, dataset, scope, refusal) = await ReadableAsync(grantId, collectionId, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var self = OgcLinks.Base(Request) + Request.Path;
+        var d = dataset!;
+        return Ok(new
+        {
+            id = d.Id,
+            title = d.TitleEn,
+            description = d.DescriptionEn,
+            links = new[]
+            {
+                new OgcLink(self, "self", OgcLinks.Json, "This collection, as the grant gives it"),
+                new OgcLink($"{self}/items", "items", OgcLinks.GeoJson, "Granted features"),
+                new OgcLink($"{self}/items?f=csv", "items", OgcLinks.Csv, "Granted features as CSV"),
+                new OgcLink($"{OgcLinks.Base(Request)}/api/v1/grants/{grantId}", "up", OgcLinks.Json, "The grant"),
+            },
+            itemType = "feature",
+            crs = d.IsSpatial ? CrsRegistry.Supported.Select(c => c.Uri).ToList() : [],
+            storageCrs = d.StorageSrid is { } srid ? CrsRegistry.UriOf(srid) : null,
+            title_vi = d.TitleVi,
+            description_vi = d.DescriptionVi,
+            queryables = scope!.Fields.Where(f => f.Queryable).ToDictionary(f => f.Name, Queryables.Schema),
+        });
+    }
+
+    /// <summary>
     /// The granted features of a collection, with the OGC API - Features parameters of
     /// /collections/{collectionId}/items (limit, offset, bbox, datetime, crs, filter over the
     /// granted fields, sortby, f=json|csv), within the grant's fields and rows.

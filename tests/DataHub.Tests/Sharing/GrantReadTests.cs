@@ -24,6 +24,11 @@ public sealed class GrantReadTests(SharingHubFixture hub) : IClassFixture<Sharin
         Assert.Equal(expected, all.GetProperty("numberMatched").GetInt64());
         Assert.Equal(expected, Ogc.Features(all).Count);
 
+        // The items' collection link leads to the collection as the grant gives it.
+        var collection = await Ogc.GetJsonAsync(client, Ogc.Link(all, "collection")!);
+        Assert.Equal("parcel-users", collection.GetProperty("id").GetString());
+        Assert.Equal(Granted, collection.GetProperty("queryables").EnumerateObject().Select(p => p.Name));
+
         // Another field: not shown, not filterable, not sortable, not a parameter.
         Assert.All(Ogc.Features(all), f => Assert.Equal(Granted, f.GetProperty("properties").EnumerateObject().Select(p => p.Name)));
         var personal = await hub.ScalarAsync<string[]>("select array_agg(id_number) from personal.land_users where id_number is not null");
