@@ -6,6 +6,7 @@ using DataHub.Api.Infrastructure.Health;
 using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
+using DataHub.Api.Infrastructure.Scheduling;
 using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
@@ -27,6 +28,7 @@ public partial class Program
         builder.AddCollections();
         builder.AddSubmissions();
         builder.AddExchangeStructures();
+        builder.AddScheduling();
 
         var app = builder.Build();
         app.UseHubErrors();
