@@ -1,3 +1,4 @@
+using DataHub.Api.Backups;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Cli;
@@ -29,6 +30,7 @@ public partial class Program
         builder.AddSubmissions();
         builder.AddExchangeStructures();
         builder.AddScheduling();
+        builder.AddBackups();
 
         var app = builder.Build();
         app.UseHubErrors();

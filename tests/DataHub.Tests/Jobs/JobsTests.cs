@@ -35,14 +35,14 @@ public sealed class JobsTests(JobsHubFixture hub) : IClassFixture<JobsHubFixture
     private static JsonElement Job(JsonElement list, string name) =>
         list.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("name").GetString() == name);
 
-    public static async Task<JsonElement> WaitForLastRunAsync(HttpClient client, Uri job, string fireAfter, int seconds = 60)
+    public static async Task<JsonElement> WaitForLastRunAsync(HttpClient client, Uri job, DateTimeOffset startedAfter, int seconds = 60)
     {
         for (var i = 0; i < seconds * 4; i++)
         {
             var answer = JsonDocument.Parse(await client.GetStringAsync(job)).RootElement;
             if (answer.TryGetProperty("lastRun", out var run) && run.ValueKind == JsonValueKind.Object
                 && run.GetProperty("status").GetString() is "succeeded" or "failed"
-                && string.CompareOrdinal(run.GetProperty("startedAt").GetString(), fireAfter) >= 0)
+                && run.GetProperty("startedAt").GetDateTimeOffset() >= startedAfter)
             {
                 return run;
             }
@@ -74,7 +74,7 @@ public sealed class JobsTests(JobsHubFixture hub) : IClassFixture<JobsHubFixture
     [Fact]
     public async Task triggering_a_job_runs_it_now_and_its_last_run_shows_the_result()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O");
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var response = await client.PostAsync("/api/v1/jobs/probe/trigger", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.NotNull(response.Headers.Location);
@@ -90,7 +90,7 @@ public sealed class JobsTests(JobsHubFixture hub) : IClassFixture<JobsHubFixture
     [Fact]
     public async Task a_failing_job_shows_its_error_as_the_last_run()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O");
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var response = await client.PostAsync("/api/v1/jobs/failing-probe/trigger", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var run = await WaitForLastRunAsync(client, response.Headers.Location!, before);

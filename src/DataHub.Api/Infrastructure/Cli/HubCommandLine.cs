@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DataHub.Api.Backups;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Seeding;
@@ -32,6 +33,8 @@ public static class HubCommandLine
             MigrateCommand.Create(buildHub),
             OpenApiCommand.Create(buildHub),
             SeedCommand.Create(buildHub),
+            BackupCommand.Create(buildHub),
+            RestoreCommand.Create(buildHub),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(result => Serve(buildHub, result));

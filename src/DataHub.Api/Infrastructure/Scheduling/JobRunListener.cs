@@ -28,14 +28,23 @@ public sealed partial class JobRunListener(JobRuns runs, TimeProvider clock, ILo
         {
             return;
         }
-        // Quartz wraps what the job threw; the innermost exception says what went wrong.
-        var error = jobException?.GetBaseException().Message;
+        var error = jobException is null ? null : WhatTheJobThrew(jobException).Message;
         if (error is not null)
         {
             LogFailed(logger, context.JobDetail.Key.Name, error);
         }
         await RecordAsync(context, () => runs.FinishedAsync(context.JobDetail.Key.Name, context.FireInstanceId, error is null,
             context.Result?.ToString(), error, clock.GetUtcNow(), cancellationToken));
+    }
+
+    // Quartz wraps what the job threw in its own exceptions; the job's own one says what went wrong.
+    private static Exception WhatTheJobThrew(Exception e)
+    {
+        while (e is SchedulerException && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e;
     }
 
     private async Task RecordAsync(IJobExecutionContext context, Func<Task> write)

@@ -38,7 +38,12 @@ public static class SchedulingSetup
             {
                 // The hub's own data source (built lazily, so verbs without a database still run).
                 store.UsePostgres(source => source.DataSourceFactory = sp => sp.GetRequiredService<NpgsqlDataSource>());
-                store.ConfigureStore(options => options.TablePrefix = TablePrefix);
+                store.ConfigureStore(options =>
+                {
+                    options.TablePrefix = TablePrefix;
+                    // A statement stuck behind a lock held by a vanished session fails and is retried, rather than waiting forever.
+                    options.CommandTimeout = TimeSpan.FromSeconds(30);
+                });
                 store.UseClustering(clustering =>
                 {
                     clustering.CheckinInterval = TimeSpan.FromSeconds(10);
