@@ -7,6 +7,7 @@ using DataHub.Tests.Jobs;
 
 namespace DataHub.Tests.Backups;
 
+[Collection(ConsoleVerbs.Name)]
 public sealed class BackupTests(BackupHubFixture hub) : IClassFixture<BackupHubFixture>
 {
     private readonly HttpClient client = hub.CreateClient();
