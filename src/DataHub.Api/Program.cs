@@ -1,4 +1,5 @@
 using DataHub.Api.Accounts;
+using DataHub.Api.Backups;
 using DataHub.Api.Collections;
 using DataHub.Api.DataRequests;
 using DataHub.Api.Extraction;
@@ -11,6 +12,7 @@ using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Reports;
+using DataHub.Api.Infrastructure.Scheduling;
 using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
@@ -37,6 +39,8 @@ public partial class Program
         builder.AddReports();
         builder.AddExtractions();
         builder.AddSpecialSharing();
+        builder.AddScheduling();
+        builder.AddBackups();
 
         var app = builder.Build();
         app.UseHubErrors();
