@@ -26,6 +26,7 @@ public sealed class ClusteredSchedulerTests : IAsyncLifetime
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
                 ["Scheduling:Enabled"] = "true",
+                ["Auth:SigningKey"] = TestPrincipals.SigningKey,
             }));
             builder.ConfigureServices(services =>
                 services.AddHubJob<ProbeJob>("tick", "Every second", _ => HubSchedules.Every(TimeSpan.FromSeconds(1))));
@@ -35,6 +36,7 @@ public sealed class ClusteredSchedulerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync("cluster");
+        await TestPrincipals.CreateOperatorAsync(database.ConnectionString);
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await using var command = dataSource.CreateCommand(ProbeJob.Table);
         await command.ExecuteNonQueryAsync();
@@ -69,7 +71,9 @@ public sealed class ClusteredSchedulerTests : IAsyncLifetime
             hub.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             hub.StartServer();
             // Starts the host, and with it the node's scheduler.
-            Assert.Equal(HttpStatusCode.OK, (await hub.CreateClient().GetAsync("/api/v1/jobs")).StatusCode);
+            using var client = hub.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", TestPrincipals.OperatorToken);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/jobs")).StatusCode);
         }
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var since = DateTimeOffset.UtcNow;
