@@ -1,4 +1,5 @@
 using DataHub.Api.Collections;
+using DataHub.Api.Deliveries;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
@@ -27,6 +28,7 @@ public partial class Program
         builder.AddCollections();
         builder.AddSubmissions();
         builder.AddExchangeStructures();
+        builder.AddDeliveries();
 
         var app = builder.Build();
         app.UseHubErrors();
