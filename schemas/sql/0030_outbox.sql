@@ -55,7 +55,8 @@ create table outbox.attempts (
   outcome      text not null check (outcome in ('delivered', 'unreachable', 'refused', 'dead', 'replayed')),
   status_code  int,
   error        text,
-  duration_ms  int
+  duration_ms  int,
+  worker       text             -- the hub process (host:pid) that made the try
 );
 create index attempts_by_message on outbox.attempts (message_id, id);
 

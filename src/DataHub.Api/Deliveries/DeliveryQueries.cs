@@ -11,7 +11,7 @@ public sealed record DeliveryMessage(
     DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? FinishedAt, string? LastError);
 
 /// <summary>One try to send a message.</summary>
-public sealed record DeliveryAttempt(DateTimeOffset At, string Outcome, int? StatusCode, string? Error, int? DurationMs);
+public sealed record DeliveryAttempt(DateTimeOffset At, string Outcome, int? StatusCode, string? Error, int? DurationMs, string? Worker);
 
 /// <summary>The filters of a message list; After is the id the previous page ended at.</summary>
 public sealed record MessageFilter(string? Target, string? Status, string? Dataset, string? EntityKey, long After, int Limit);
@@ -79,14 +79,14 @@ public sealed class DeliveryQueries(NpgsqlDataSource dataSource)
         {
             return null;
         }
-        await using var attempts = dataSource.CreateCommand("select at, outcome, status_code, error, duration_ms from outbox.attempts where message_id = $1 order by id");
+        await using var attempts = dataSource.CreateCommand("select at, outcome, status_code, error, duration_ms, worker from outbox.attempts where message_id = $1 order by id");
         attempts.Parameters.Add(new NpgsqlParameter { Value = id });
         var list = new List<DeliveryAttempt>();
         await using var reader = await attempts.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             list.Add(new DeliveryAttempt(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt32(4)));
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         return (message, list);
     }

@@ -34,9 +34,10 @@ public sealed partial class DeliveryWorker(
             {
                 return;
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                // The database may be away for a while; claimed messages come back when their lease ends.
+                // The database may be away for a while, or a partner answered something unreadable: the
+                // worker carries on, and claimed messages come back when their lease ends.
                 LogFailed(logger, e);
             }
             if (settled == 0)

@@ -19,6 +19,9 @@ public sealed record SendResult(long MessageId, SendOutcome Outcome, int? Status
 /// </summary>
 public sealed class OutboxStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>This hub process, as the attempt history names it.</summary>
+    public static readonly string Worker = $"{Environment.MachineName}:{Environment.ProcessId}";
+
     /// <summary>
     /// The oldest claimable messages of a target: pending, due, and the earliest undelivered one of
     /// their record (a later change waits while an earlier one is pending or dead-lettered).
@@ -92,8 +95,8 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
               where m.id = r.id and m.status = 'pending' and (r.outcome = 'delivered' or m.claim = $6)
               returning m.id, m.status, r.outcome, r.status_code, r.error
             )
-            insert into outbox.attempts (message_id, outcome, status_code, error, duration_ms)
-            select id, case when status = 'dead' then 'dead' else outcome end, status_code, error, $8 from settled
+            insert into outbox.attempts (message_id, outcome, status_code, error, duration_ms, worker)
+            select id, case when status = 'dead' then 'dead' else outcome end, status_code, error, $8, $9 from settled
             """, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = ids });
@@ -104,6 +107,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = claim });
             command.Parameters.Add(new NpgsqlParameter { Value = maxAttempts });
             command.Parameters.Add(new NpgsqlParameter { Value = (int)Math.Min(elapsed.TotalMilliseconds, int.MaxValue) });
+            command.Parameters.Add(new NpgsqlParameter { Value = Worker });
             await command.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

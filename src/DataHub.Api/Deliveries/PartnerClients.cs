@@ -23,7 +23,7 @@ public static class PartnerClients
     {
         services.Configure<PartnerConnection>(target, configuration.GetSection(section));
         services.Configure<PartnerResilience>(target, configuration.GetSection($"{section}:Resilience"));
-        var client = services.AddRefitClient<TApi>(new RefitSettings(), target);
+        var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings(), target);
         client
             // The senders are singletons holding their client; the primary handler recycles connections itself.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)

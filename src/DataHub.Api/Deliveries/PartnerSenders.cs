@@ -40,6 +40,11 @@ public static class PartnerSend
     public static string BatchKey(IEnumerable<OutgoingMessage> batch) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(string.Join(',', batch.Select(m => m.Message.Key.ToString("N"))))))[..40];
 
+    /// <summary>A failure of the send itself, not the hub stopping.</summary>
+    public static bool IsSendFailure(Exception e, CancellationToken ct) =>
+        e is ApiExceptionBase or HttpRequestException or BrokenCircuitException or TimeoutRejectedException
+        || (e is OperationCanceledException && !ct.IsCancellationRequested);
+
     public static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
     /// <summary>
@@ -49,7 +54,9 @@ public static class PartnerSend
     /// </summary>
     public static IReadOnlyList<MessageOutcome> Failed(IReadOnlyList<OutgoingMessage> batch, Exception e)
     {
-        var (outcome, code, error, retryAfter) = e switch
+        // Refit wraps what failed before an answer came (no connection, timeout, open circuit).
+        var cause = e is ApiRequestException { InnerException: { } inner } ? inner : e;
+        var (outcome, code, error, retryAfter) = cause switch
         {
             ApiException api => (api.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
                                      or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout ? SendOutcome.Unreachable : SendOutcome.Refused,
@@ -57,7 +64,8 @@ public static class PartnerSend
             BrokenCircuitException => (SendOutcome.Unreachable, null, "circuit open: recent sends to this partner failed", null),
             TimeoutRejectedException => (SendOutcome.Unreachable, null, "timed out", null),
             HttpRequestException http => (SendOutcome.Unreachable, (int?)http.StatusCode, $"no answer: {http.Message}", null),
-            _ => (SendOutcome.Refused, null, $"{e.GetType().Name}: {e.Message}", (TimeSpan?)null),
+            OperationCanceledException => (SendOutcome.Unreachable, null, "cancelled (timed out)", null),
+            _ => (SendOutcome.Refused, null, $"{cause.GetType().Name}: {cause.Message}", (TimeSpan?)null),
         };
         return batch.Select(m => new MessageOutcome(m, outcome, code, error, retryAfter)).ToList();
     }
@@ -101,7 +109,7 @@ public sealed class MinistrySender(IMinistryRecordsApi api, IOptionsMonitor<Part
                     ? new MessageOutcome(m, SendOutcome.Refused, 200, $"rejected: {reason}", null)
                     : new MessageOutcome(m, SendOutcome.Delivered, 200, null, null)));
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException or BrokenCircuitException or TimeoutRejectedException)
+            catch (Exception e) when (PartnerSend.IsSendFailure(e, ct))
             {
                 results.AddRange(PartnerSend.Failed(messages, e));
             }
@@ -134,7 +142,7 @@ public sealed class IocSender(IIocEventsApi api, IOptionsMonitor<PartnerConnecti
                 ? new MessageOutcome(m, SendOutcome.Refused, 200, $"rejected: {reason}", null)
                 : new MessageOutcome(m, SendOutcome.Delivered, 200, null, null)).ToList();
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException or BrokenCircuitException or TimeoutRejectedException)
+        catch (Exception e) when (PartnerSend.IsSendFailure(e, ct))
         {
             return PartnerSend.Failed(batch, e);
         }
