@@ -7,6 +7,7 @@ using DataHub.Api.Infrastructure.Health;
 using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
+using DataHub.Api.Infrastructure.Scheduling;
 using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
@@ -28,6 +29,7 @@ public partial class Program
         builder.AddCollections();
         builder.AddSubmissions();
         builder.AddExchangeStructures();
+        builder.AddScheduling();
         builder.AddDeliveries();
 
         var app = builder.Build();

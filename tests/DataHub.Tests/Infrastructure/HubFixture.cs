@@ -38,6 +38,8 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             // appsettings.json names these two explicitly, so the default above does not reach them.
             ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // Most classes schedule nothing; those that test jobs turn the scheduler on in Settings().
+            ["Scheduling:Enabled"] = "false",
         }).AddInMemoryCollection(Settings()));
     }
 
