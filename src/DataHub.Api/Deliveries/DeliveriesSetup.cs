@@ -21,6 +21,7 @@ public static class DeliveriesSetup
         services.AddSingleton<MinistryReconciliation>();
         services.AddSingleton<OutboxCleanup>();
         services.AddHostedService<DeliveryWorker>();
+        services.AddDeliveryJobs(builder.Configuration);
         return builder;
     }
 }

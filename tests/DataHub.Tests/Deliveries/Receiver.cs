@@ -24,7 +24,7 @@ public sealed class Receiver : IAsyncDisposable
         return new Received(
             root.GetProperty("applied").EnumerateArray().Select(a => new AppliedRecord(
                 a.GetProperty("target").GetString()!, a.GetProperty("key").GetString()!, a.GetProperty("sequence").GetInt64(),
-                a.GetProperty("messageId").GetString()!, a.GetProperty("change").GetString()!)).ToList(),
+                a.GetProperty("messageId").GetString()!, a.GetProperty("change").GetString()!, a.GetProperty("version").GetInt64())).ToList(),
             root.GetProperty("duplicates").GetInt32(),
             root.GetProperty("requests").EnumerateArray().Select(r => new ReceiverRequest(
                 r.GetProperty("at").GetDateTimeOffset(), r.GetProperty("path").GetString()!, r.GetProperty("status").GetInt32(),
@@ -37,7 +37,7 @@ public sealed class Receiver : IAsyncDisposable
     public ValueTask DisposeAsync() => process.DisposeAsync();
 }
 
-public sealed record AppliedRecord(string Target, string Key, long Sequence, string MessageId, string Change);
+public sealed record AppliedRecord(string Target, string Key, long Sequence, string MessageId, string Change, long Version);
 
 public sealed record ReceiverRequest(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds);
 
