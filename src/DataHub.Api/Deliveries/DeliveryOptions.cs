@@ -6,7 +6,10 @@ public sealed class DeliveryOptions
     /// <summary>Messages claimed (and sent) per request to a partner.</summary>
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>Claims per target before a message is dead-lettered.</summary>
+    /// <summary>Requests in flight at once per partner and hub process.</summary>
+    public int SendersPerTarget { get; set; } = 4;
+
+    /// <summary>Refused sends (the partner answered no, not "away") before a message is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 10;
 
     /// <summary>How long a claim holds its messages: longer than a send can take (the pipeline's total timeout).</summary>
@@ -23,6 +26,9 @@ public sealed class DeliveryOptions
 
     /// <summary>The longest pause before the next probe of a partner that is away (no answer, 429, 503, open circuit).</summary>
     public double MaxAwaySeconds { get; set; } = 60;
+
+    /// <summary>How often the worker reads the outbox's counts for the gauges (pending, dead, lag).</summary>
+    public double GaugeSeconds { get; set; } = 15;
 
     /// <summary>Every hub process drains in the background; off leaves draining to the scheduled job.</summary>
     public bool DrainInProcess { get; set; } = true;

@@ -10,8 +10,6 @@ public sealed partial class DeliveryWorker(
     OutboxDrain drain, DeliveryQueries queries, DeliveryMetrics metrics, IEnumerable<IPartnerSender> senders,
     IOptionsMonitor<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan GaugeInterval = TimeSpan.FromSeconds(15);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var gaugesAt = DateTimeOffset.MinValue;
@@ -24,7 +22,7 @@ public sealed partial class DeliveryWorker(
                 {
                     settled = await drain.DrainAsync(TimeSpan.FromSeconds(30), stoppingToken);
                 }
-                if (time.GetUtcNow() - gaugesAt > GaugeInterval)
+                if (time.GetUtcNow() - gaugesAt > TimeSpan.FromSeconds(options.CurrentValue.GaugeSeconds))
                 {
                     metrics.Update(await queries.SummaryAsync(t => senders.Any(s => s.Target == t && s.IsConfigured), stoppingToken));
                     gaugesAt = time.GetUtcNow();

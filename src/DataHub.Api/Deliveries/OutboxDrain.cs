@@ -24,7 +24,17 @@ public sealed partial class OutboxDrain(
         return counts.Sum();
     }
 
+    // Several sends in flight per target: a slow or retried request does not hold up the others.
+    // Order per record still holds, because a record's next message is not claimable while an
+    // earlier one is pending (claimed ones included).
     private async Task<int> DrainTargetAsync(IPartnerSender sender, DateTimeOffset deadline, CancellationToken ct)
+    {
+        var lanes = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.CurrentValue.SendersPerTarget))
+            .Select(_ => DrainLaneAsync(sender, deadline, ct)));
+        return lanes.Sum();
+    }
+
+    private async Task<int> DrainLaneAsync(IPartnerSender sender, DateTimeOffset deadline, CancellationToken ct)
     {
         var total = 0;
         while (time.GetUtcNow() < deadline && !ct.IsCancellationRequested)

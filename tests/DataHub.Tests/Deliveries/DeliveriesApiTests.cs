@@ -122,4 +122,28 @@ public sealed class DeliveriesApiTests(OutboxHubFixture hub) : IClassFixture<Out
         Assert.Equal(2, bulk.GetProperty("replayed").GetInt32());
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from outbox.messages where status = 'dead'"));
     }
+
+    [Fact]
+    public async Task routes_are_listed_and_an_administrator_turns_one_on_and_off()
+    {
+        var routes = (await GetAsync("/api/v1/deliveries/routes")).GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(4, routes.Count);
+        var zones = routes.Single(r => r.GetProperty("dataset").GetString() == "planning-zones");
+        Assert.Equal("ioc", zones.GetProperty("target").GetString());
+        Assert.False(zones.GetProperty("enabled").GetBoolean());
+        Assert.All(routes.Where(r => r.GetProperty("dataset").GetString() == "parcels"), r => Assert.True(r.GetProperty("enabled").GetBoolean()));
+
+        var id = zones.GetProperty("id").GetInt32();
+        using var on = new StringContent("""{"enabled": true}""", System.Text.Encoding.UTF8, "application/json");
+        var changed = await SubmitRequests.JsonAsync(await client.PatchAsync($"/api/v1/deliveries/routes/{id}", on), HttpStatusCode.OK);
+        Assert.True(changed.GetProperty("enabled").GetBoolean());
+        using var off = new StringContent("""{"enabled": false}""", System.Text.Encoding.UTF8, "application/json");
+        Assert.False((await SubmitRequests.JsonAsync(await client.PatchAsync($"/api/v1/deliveries/routes/{id}", off), HttpStatusCode.OK)).GetProperty("enabled").GetBoolean());
+
+        using var empty = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        var nothing = await Problems.AssertProblemAsync(await client.PatchAsync($"/api/v1/deliveries/routes/{id}", empty), HttpStatusCode.BadRequest);
+        Assert.Equal("Send {\"enabled\": true} or {\"enabled\": false}.", nothing.GetProperty("detail").GetString());
+        using var unknown = new StringContent("""{"enabled": true}""", System.Text.Encoding.UTF8, "application/json");
+        await Problems.AssertProblemAsync(await client.PatchAsync("/api/v1/deliveries/routes/9999", unknown), HttpStatusCode.NotFound);
+    }
 }

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using DataHub.Api.Deliveries;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using DataHub.Tests.Infrastructure;
 
@@ -30,6 +33,7 @@ public sealed class ReconcilingHubFixture : SeededHubFixture
         new("Scheduling:Enabled", "true"),
         new("Partners:Ministry:BaseUrl", $"http://127.0.0.1:{port}/ministry"),
         new("Deliveries:PollMilliseconds", "100"),
+        new("Deliveries:GaugeSeconds", "0.2"),
     ];
 
     protected override async Task CleanupAsync()
@@ -116,5 +120,55 @@ public sealed class DeliveryJobsTests(ReconcilingHubFixture hub) : IClassFixture
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from outbox.messages where status = 'delivered'"));
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from outbox.attempts a where not exists (select 1 from outbox.messages m where m.id = a.message_id)"));
         Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from outbox.messages where status = 'dead'"));
+    }
+
+    [Fact]
+    public async Task the_outbox_metrics_count_deliveries_and_show_the_pending_messages_and_the_lag()
+    {
+        // Only this hub's meter: other test classes run hubs in the same process.
+        var factory = hub.Services.GetRequiredService<IMeterFactory>();
+        long delivered = 0;
+        var gauges = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DeliveryMetrics.MeterName && instrument.Meter.Scope == factory)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "datahub.deliveries.messages" && tags.ToArray().Contains(new("outcome", "delivered")))
+            {
+                Interlocked.Add(ref delivered, value);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new("target", "ministry")))
+            {
+                gauges[instrument.Name] = value;
+            }
+        });
+        listener.Start();
+
+        // Held back for a moment (in the same transaction, so never due before), so the gauges see them pending.
+        await hub.ExecuteAsWriterAsync("""
+            update land.parcels set address = 'metered' where id in (select id from land.parcels order by id desc limit 3);
+            update outbox.messages set next_attempt_at = now() + interval '3 seconds' where status = 'pending';
+            """);
+        for (var i = 0; !(gauges.GetValueOrDefault("datahub.deliveries.pending") >= 3 && gauges.GetValueOrDefault("datahub.deliveries.lag") > 0); i++)
+        {
+            Assert.True(i < 100, $"the gauges never showed the pending messages: {string.Join(", ", gauges)}");
+            await Task.Delay(100);
+            listener.RecordObservableInstruments();
+        }
+        await WaitDrainedAsync();
+        for (var i = 0; Interlocked.Read(ref delivered) < 3; i++)
+        {
+            Assert.True(i < 100, $"the counter saw {delivered} delivered messages");
+            await Task.Delay(100);
+        }
     }
 }
