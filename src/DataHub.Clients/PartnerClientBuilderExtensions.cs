@@ -7,9 +7,11 @@ namespace DataHub.Clients;
 public static class PartnerClientBuilderExtensions
 {
     /// <summary>
-    /// Sets the base address, the client certificate (certificate authentication) and the token
-    /// handler (client-credentials authentication). Call it after adding the resilience handler, so
-    /// the token handler sits inside it and every retry carries a valid token.
+    /// Sets the base address, the client certificate (certificate authentication), the token
+    /// handler (client-credentials authentication) and a <see cref="RetryAfterGate"/> that holds
+    /// every request of the client behind the partner's last Retry-After (waits over 5 s are
+    /// answered at once with a 429). Call it after adding the resilience handler, so these sit
+    /// inside it and every retry passes through them.
     /// </summary>
     /// <param name="builder">The client's builder, from <c>AddRefitClient</c>.</param>
     /// <param name="connection">Reads the partner's connection settings.</param>
@@ -37,6 +39,9 @@ public static class PartnerClientBuilderExtensions
             }
             return handler;
         });
+        // One gate per client for the process, shared by the handler chains the factory builds.
+        builder.Services.AddKeyedSingleton(builder.Name, (_, _) => new RetryAfterGateState());
+        builder.AddHttpMessageHandler(sp => new RetryAfterGate(TimeProvider.System, TimeSpan.FromSeconds(5), sp.GetRequiredKeyedService<RetryAfterGateState>(builder.Name)));
         builder.AddHttpMessageHandler(sp =>
         {
             var settings = connection(sp);

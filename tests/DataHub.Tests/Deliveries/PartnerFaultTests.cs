@@ -75,13 +75,29 @@ public sealed class PartnerFaultTests
         var requests = (await receiver.ReceivedAsync()).Requests.Where(r => r.Path.StartsWith("/ministry/", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, requests.Count(r => r.Status == 429));
         Assert.DoesNotContain(requests, r => r.Status == 401);
+        AssertNextRequestWaited(requests, 2);
+
+        // A longer Retry-After is not waited out inside the request: the messages wait for it instead.
+        await receiver.SetFaultsAsync(new { throttleNext = 1, retryAfterSeconds = 6, requireToken = true });
+        await rig.ExecuteAsync("select set_config('datahub.writer', 'test', false); update land.parcels set address = 'later' where id = (select min(id) from land.parcels)");
+        await OutboxRig.WaitDrainedAsync(hub, "ministry");
+        requests = (await receiver.ReceivedAsync()).Requests.Where(r => r.Path.StartsWith("/ministry/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, requests.Count(r => r.Status == 429));
+        AssertNextRequestWaited(requests, 6);
+        Assert.Equal(12L, await rig.ScalarAsync<long>("select count(*) from outbox.messages where status = 'delivered'"));
+        Assert.Contains("429", await rig.ScalarAsync<string>("select error from outbox.attempts where outcome = 'unreachable' order by id desc limit 1"), StringComparison.Ordinal);
+    }
+
+    // The receiver logs when it answers; the hub's next request comes no sooner than Retry-After.
+    private static void AssertNextRequestWaited(List<ReceiverRequest> requests, int retryAfterSeconds)
+    {
         for (var i = 0; i < requests.Count - 1; i++)
         {
-            if (requests[i].Status == 429)
+            if (requests[i].Status == 429 && requests[i].RetryAfterSeconds == retryAfterSeconds)
             {
-                // The receiver logs when it answers; the hub's next request comes no sooner than Retry-After.
                 var gap = requests[i + 1].At - requests[i].At;
-                Assert.True(gap >= TimeSpan.FromSeconds(1.9), $"the request after a 429 with Retry-After: 2 came {gap.TotalSeconds:0.00} s later");
+                Assert.True(gap >= TimeSpan.FromSeconds(retryAfterSeconds - 0.1),
+                    $"the request after a 429 with Retry-After: {retryAfterSeconds} came {gap.TotalSeconds:0.00} s later");
             }
         }
     }
