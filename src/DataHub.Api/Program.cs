@@ -3,6 +3,7 @@ using DataHub.Api.Backups;
 using DataHub.Api.Collections;
 using DataHub.Api.DataRequests;
 using DataHub.Api.Extraction;
+using DataHub.Api.Deliveries;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using DataHub.Api.Infrastructure.Cli;
@@ -41,6 +42,7 @@ public partial class Program
         builder.AddSpecialSharing();
         builder.AddScheduling();
         builder.AddBackups();
+        builder.AddDeliveries();
 
         var app = builder.Build();
         app.UseHubErrors();
