@@ -1,3 +1,4 @@
+using DataHub.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -21,6 +22,8 @@ public sealed class LocalProcess : IAsyncDisposable
         this.process = process;
         Port = port;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        // The receiver ignores it; a hub needs it (the test database has the operator, the process the test key).
+        Client.DefaultRequestHeaders.Authorization = new("Bearer", TestPrincipals.OperatorToken);
     }
 
     public static int FreePort()

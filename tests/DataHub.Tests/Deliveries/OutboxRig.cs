@@ -30,6 +30,7 @@ public sealed class OutboxRig : IAsyncDisposable
     public static async Task<OutboxRig> CreateAsync(string name, int parcels, params string[] targets)
     {
         var rig = new OutboxRig(await TestDatabase.CreateAsync(name));
+        await TestPrincipals.CreateOperatorAsync(rig.Database.ConnectionString);
         await new Seeder(rig.DataSource).SeedAsync(new Seeder.Options(parcels, Seed: 7, Replace: false), null, CancellationToken.None);
         await rig.ExecuteAsync($"update outbox.routes set enabled = true where dataset_id = 'parcels' and target = any('{{{string.Join(',', targets)}}}')");
         return rig;
@@ -43,6 +44,7 @@ public sealed class OutboxRig : IAsyncDisposable
         var environment = new Dictionary<string, string>
         {
             ["DATAHUB_DB"] = Database.ConnectionString,
+            ["Auth__SigningKey"] = TestPrincipals.SigningKey,
             ["DATAHUB_LOG_FORMAT"] = "simple",
             ["Partners__Ministry__BaseUrl"] = $"http://127.0.0.1:{ReceiverPort}/ministry",
             ["Partners__Ioc__BaseUrl"] = $"http://127.0.0.1:{ReceiverPort}/ioc",
