@@ -63,7 +63,9 @@ public sealed class PartnerFaultTests
         await using var rig = await OutboxRig.CreateAsync("throttled", 20, "ministry");
         await using var receiver = await rig.StartReceiverAsync("--Faults:RequireToken=true");
         await receiver.SetFaultsAsync(new { throttleNext = 3, retryAfterSeconds = 2, requireToken = true });
+        // One send at a time: a request already on its way when the 429 came is not a request that ignored it.
         var hub = await rig.StartHubAsync(
+            ("Deliveries__SendersPerTarget", "1"),
             ("Partners__Ministry__Authentication", "client-credentials"),
             ("Partners__Ministry__TokenUrl", $"http://127.0.0.1:{receiver.Port}/token"),
             ("Partners__Ministry__ClientId", "datahub"),
