@@ -1,5 +1,6 @@
 using DataHub.Api.Accounts;
 using DataHub.Api.Collections;
+using DataHub.Api.Dossiers;
 using DataHub.Api.Extraction;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
@@ -35,6 +36,7 @@ public partial class Program
         builder.AddAccounts();
         builder.AddReports();
         builder.AddExtractions();
+        builder.AddDossiers();
 
         var app = builder.Build();
         app.UseHubErrors();
