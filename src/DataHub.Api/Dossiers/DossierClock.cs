@@ -9,7 +9,7 @@ public sealed class DossierClock(TimeProvider time)
 {
     public static readonly TimeZoneInfo Province = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
 
-    public DateTimeOffset Now => time.GetUtcNow();
+    public DateTimeOffset Now => time.GetUtcNow().ToUniversalTime();
 
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, Province).DateTime);
 }
