@@ -174,4 +174,39 @@ public sealed class DossierWorkflowTests(DossiersHubFixture hub) : IClassFixture
         Assert.Equal("2026-03-05", dossier.GetProperty("apologies")[0].GetProperty("dueOn").GetString());
         Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from dossiers.messages where dossier_id = $1 and kind = 'apology'", id));
     }
+
+    [Fact]
+    public async Task the_tax_authority_fetches_the_information_sent_to_it_and_acknowledges_it_and_no_one_else_reads_it()
+    {
+        using var shop = hub.As("one-stop-shop");
+        using var registrar = hub.As("registrar");
+        using var tax = hub.As("tax");
+        hub.Time.At("2026-02-12T10:00:00");
+        var id = (await DossiersHubFixture.JsonAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", DossiersHubFixture.TransferDossier("BN-MSG-1")))).GetProperty("id").GetGuid();
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "accept"));
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "send-to-tax"));
+
+        var waiting = await DossiersHubFixture.JsonAsync(await tax.GetAsync("/api/v1/dossier-messages?target=tax-authority"));
+        var message = Assert.Single(waiting.EnumerateArray(), m => m.GetProperty("dossierId").GetGuid() == id);
+        Assert.Equal("financial-obligation-information", message.GetProperty("kind").GetString());
+        Assert.Equal("Nguyễn Văn Nộp", message.GetProperty("payload").GetProperty("taxpayer").GetProperty("fullName").GetString());
+        Assert.True(await hub.ScalarAsync<long>("select count(*) from audit.entries where action = 'dossier.messages-fetched' and actor = 'client:thue'") > 0);
+
+        // The one-stop shop and the officer may not read the tax authority's messages, nor acknowledge them.
+        await Problems.AssertProblemAsync(await shop.GetAsync("/api/v1/dossier-messages?target=tax-authority"), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await registrar.GetAsync("/api/v1/dossier-messages?target=tax-authority"), HttpStatusCode.Forbidden);
+        var messageId = message.GetProperty("id").GetInt64();
+        await Problems.AssertProblemAsync(await shop.PostAsync($"/api/v1/dossier-messages/{messageId}/delivery", null), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await tax.GetAsync("/api/v1/dossier-messages?target=ministry"), HttpStatusCode.BadRequest);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await tax.PostAsync($"/api/v1/dossier-messages/{messageId}/delivery", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await tax.PostAsync($"/api/v1/dossier-messages/{messageId}/delivery", null)).StatusCode);
+        waiting = await DossiersHubFixture.JsonAsync(await tax.GetAsync("/api/v1/dossier-messages?target=tax-authority"));
+        Assert.DoesNotContain(waiting.EnumerateArray(), m => m.GetProperty("id").GetInt64() == messageId);
+
+        // The one-stop shop fetches its own: the status of each step it did not take.
+        var toShop = await DossiersHubFixture.JsonAsync(await shop.GetAsync("/api/v1/dossier-messages?target=one-stop-shop"));
+        Assert.Equal(["in-processing", "waiting-for-financial-obligation"], toShop.EnumerateArray()
+            .Where(m => m.GetProperty("dossierId").GetGuid() == id).Select(m => m.GetProperty("payload").GetProperty("state").GetString()));
+    }
 }
