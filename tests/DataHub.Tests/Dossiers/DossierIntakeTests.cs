@@ -33,6 +33,21 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
     }
 
     [Fact]
+    public async Task the_same_dossier_sent_five_times_at_once_is_written_once_and_each_sender_answered()
+    {
+        hub.Time.At("2026-02-12T10:00:00");
+        var body = DossiersHubFixture.TransferDossier("BN-RACE-1");
+        var clients = Enumerable.Range(0, 5).Select(_ => hub.As("one-stop-shop")).ToList();
+        var answers = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync("/api/v1/dossiers", body)));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        var ids = await Task.WhenAll(answers.Select(async a => (await DossiersHubFixture.JsonAsync(a)).GetProperty("id").GetGuid()));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from dossiers.steps s join dossiers.dossiers d on d.id = s.dossier_id where d.sender_number = 'BN-RACE-1'"));
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task form_data_that_breaks_the_procedures_schema_is_refused_with_a_problem_per_field_and_nothing_is_written()
     {
         hub.Time.At("2026-02-12T10:00:00");
