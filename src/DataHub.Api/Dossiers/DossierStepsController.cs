@@ -26,6 +26,13 @@ public sealed class DossierStepsController(DossierWorkflow workflow, DossierForm
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Steps(Guid id, CancellationToken ct)
     {
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row || !DossierAudience.Of(User).Sees(row))
+            {
+                return DossierViews.NotFound(this, id);
+            }
+        }
         await using var command = dataSource.CreateCommand("""
             select s.id, s.at, s.from_state, s.action, s.to_state, s.actor, s.note, s.data::text, d.id is not null
             from (select $1::uuid as id) k
@@ -117,6 +124,10 @@ public sealed class DossierStepsController(DossierWorkflow workflow, DossierForm
             return DossierViews.NotFound(this, id);
         }
         var dossier = (await DossierStore.FindAsync(write.Connection, write.Transaction, id, today, ct))!;
+        if (!DossierAudience.Of(User).Sees(dossier))
+        {
+            return DossierViews.NotFound(this, id);
+        }
         if (dossier.Final)
         {
             return Problem(statusCode: 409, title: "Dossier closed", detail: $"Dossier {id} is '{dossier.State}': there is nothing left to be late for.");

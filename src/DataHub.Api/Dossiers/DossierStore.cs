@@ -18,7 +18,7 @@ public static class DossierStore
         DateOnly DueOn, int StoppedWorkingDays, DateOnly? PromisedOn, DateOnly? FinishedOn, string CommuneCode, string? UnitCode,
         string FormVersion, JsonNode? Form, JsonElement? Result, string Workflow, string ChangeKind,
         IReadOnlyList<DossierParcel> Parcels, IReadOnlyList<string> Certificates,
-        IReadOnlyList<DocumentRow> Documents, IReadOnlyList<AllowedAction> Transitions, IReadOnlyList<ApologyView> Apologies)
+        IReadOnlyList<DocumentRow> Documents, IReadOnlyList<AllowedAction> Transitions, IReadOnlyList<ApologyView> Apologies, bool SentToTax)
     {
         /// <summary>Late: past the due date and not finished, or finished after it.</summary>
         public bool OverdueOn(DateOnly today) => FinishedOn is { } done ? done > DueOn : today > DueOn;
@@ -55,7 +55,8 @@ public static class DossierStore
                (select coalesce(jsonb_agg(jsonb_build_object('action', t.action, 'to', t.to_state, 'permission', t.permission) order by t.action), '[]')
                 from dossiers.transitions t where t.workflow = p.workflow and t.from_state = d.state)::text,
                (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'reason', a.reason, 'dueOn', a.due_on, 'newReturnOn', a.new_return_on,
-                                          'issuedBy', a.issued_by, 'issuedAt', a.issued_at) order by a.id), '[]') from dossiers.apologies a where a.dossier_id = d.id)::text
+                                          'issuedBy', a.issued_by, 'issuedAt', a.issued_at) order by a.id), '[]') from dossiers.apologies a where a.dossier_id = d.id)::text,
+               exists (select 1 from dossiers.steps st where st.dossier_id = d.id and st.action = 'send-to-tax') as sent_to_tax
         from dossiers.dossiers d
         join dossiers.states s on s.state = d.state
         left join dossiers.procedures p on p.code = d.procedure_code and p.valid_from <= d.received_on and (p.valid_to is null or d.received_on < p.valid_to)
@@ -80,7 +81,7 @@ public static class DossierStore
 
     /// <summary>The filters of the dossier list; null means any.</summary>
     public sealed record ListFilter(string? State, string? Procedure, string? Commune, string? Unit, long? ParcelId, bool? Overdue,
-        DateOnly? DueBefore, int Limit, int Offset);
+        DateOnly? DueBefore, int Limit, int Offset, DossierAudience Audience);
 
     public static async Task<IReadOnlyList<Row>> ListAsync(NpgsqlConnection c, ListFilter f, DateOnly today, CancellationToken ct)
     {
@@ -91,7 +92,8 @@ public static class DossierStore
                 and ($4::text is null or d.commune_code = $4) and ($5::text is null or d.unit_code = $5)
                 and ($6::bigint is null or exists (select 1 from dossiers.parcels x where x.dossier_id = d.id and x.parcel_id = $6))
             ) r
-            where ($7::date is null or r.due_on < $7)
+            where (($11 and r.sender = $12) or ($13 and r.unit_code = $14) or ($15 and r.sent_to_tax))
+              and ($7::date is null or r.due_on < $7)
               and ($8::boolean is null or $8 = (case when r.final then coalesce(r.finished_on > r.due_on, false) else $1 > r.due_on end))
             order by r.received_at, r.id
             limit $9 offset $10
@@ -106,6 +108,11 @@ public static class DossierStore
         command.Parameters.Add(new() { Value = (object?)f.Overdue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
         command.Parameters.Add(new() { Value = f.Limit });
         command.Parameters.Add(new() { Value = f.Offset });
+        command.Parameters.Add(new() { Value = f.Audience.Intake });
+        command.Parameters.Add(new() { Value = f.Audience.Actor });
+        command.Parameters.Add(new() { Value = f.Audience.Process });
+        command.Parameters.Add(new() { Value = (object?)f.Audience.Unit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = f.Audience.Tax });
         return await ReadAsync(command, ct);
     }
 
@@ -123,7 +130,7 @@ public static class DossierStore
                 r.IsDBNull(18) ? null : r.GetString(18), r.GetString(19), JsonNode.Parse(r.GetString(20)),
                 r.IsDBNull(21) ? null : JsonDocument.Parse(r.GetString(21)).RootElement.Clone(), r.GetString(22), r.GetString(23),
                 List<List<DossierParcel>>(24), List<List<string>>(25), List<List<DocumentRow>>(26), List<List<AllowedAction>>(27),
-                List<List<ApologyView>>(28)));
+                List<List<ApologyView>>(28), r.GetBoolean(29)));
         }
         return rows;
     }

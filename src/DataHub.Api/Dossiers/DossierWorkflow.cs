@@ -42,6 +42,10 @@ public sealed class DossierWorkflow(NpgsqlDataSource dataSource, DossierClock cl
             return new NotFound();
         }
         var dossier = (await DossierStore.FindAsync(write.Connection, write.Transaction, id, clock.Today, ct))!;
+        if (!DossierAudience.Of(user).Sees(dossier))
+        {
+            return new NotFound();
+        }
         var transition = dossier.Transitions.FirstOrDefault(t => t.Action == step.Action);
         if (transition is null)
         {

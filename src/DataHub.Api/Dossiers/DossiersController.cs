@@ -82,7 +82,7 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var today = clock.Today;
-        var rows = await DossierStore.ListAsync(connection, new(state, procedure, commune, unit, parcel, overdue, dueBefore, limit, offset), today, ct);
+        var rows = await DossierStore.ListAsync(connection, new(state, procedure, commune, unit, parcel, overdue, dueBefore, limit, offset, DossierAudience.Of(User)), today, ct);
         return Ok(rows.Select(r => DossierViews.Summary(r, today)).ToList());
     }
 
@@ -94,7 +94,7 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
     public async Task<IActionResult> Get(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is { } row
+        return await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is { } row && DossierAudience.Of(User).Sees(row)
             ? Ok(DossierViews.View(Request, row, forms, clock.Today))
             : DossierViews.NotFound(this, id);
     }
@@ -107,7 +107,7 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
     public async Task<IActionResult> Applicant(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row)
+        if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row || !DossierAudience.Of(User).Sees(row))
         {
             return DossierViews.NotFound(this, id);
         }
@@ -136,7 +136,7 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
     public async Task<IActionResult> Form(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row)
+        if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row || !DossierAudience.Of(User).Sees(row))
         {
             return DossierViews.NotFound(this, id);
         }
@@ -156,6 +156,10 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
     public async Task<IActionResult> Document(Guid id, Guid documentId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (await DossierStore.FindAsync(connection, null, id, clock.Today, ct) is not { } row || !DossierAudience.Of(User).Sees(row))
+        {
+            return DossierViews.NotFound(this, id);
+        }
         await using var command = new NpgsqlCommand(
             "select name, media_type, sha256, content from dossiers.documents where dossier_id = $1 and id = $2", connection);
         command.Parameters.Add(new() { Value = id });

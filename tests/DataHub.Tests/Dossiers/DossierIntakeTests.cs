@@ -141,6 +141,32 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
     }
 
     [Fact]
+    public async Task each_unit_sees_its_own_dossiers_the_tax_authority_only_those_sent_to_it()
+    {
+        hub.Time.At("2026-02-12T10:00:00");
+        using var shop = hub.As("one-stop-shop");
+        var id = (await DossiersHubFixture.JsonAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", DossiersHubFixture.TransferDossier("BN-UNIT-1")))).GetProperty("id").GetGuid();
+        var elsewhere = await TestPrincipals.CreateAccountAsync(hub.Database.ConnectionString, "registrar-elsewhere", "snnmt-dn", ["registrar-head"]);
+        using var other = hub.CreateClientWithToken(TestPrincipals.Token($"account:{elsewhere}"));
+        using var registrar = hub.As("registrar");
+        using var tax = hub.As("tax");
+
+        // An office of another unit: as if the dossier did not exist, in every read and step.
+        await Problems.AssertProblemAsync(await other.GetAsync($"/api/v1/dossiers/{id}"), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await other.GetAsync($"/api/v1/dossiers/{id}/applicant"), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await other.GetAsync($"/api/v1/dossiers/{id}/steps"), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await DossiersHubFixture.StepAsync(other, id, "accept"), HttpStatusCode.NotFound);
+        Assert.DoesNotContain(id.ToString(), await other.GetStringAsync("/api/v1/dossiers"), StringComparison.Ordinal);
+        Assert.Contains(id.ToString(), await registrar.GetStringAsync("/api/v1/dossiers"), StringComparison.Ordinal);
+
+        // The tax authority sees it once it is sent there.
+        await Problems.AssertProblemAsync(await tax.GetAsync($"/api/v1/dossiers/{id}"), HttpStatusCode.NotFound);
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "accept"));
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "send-to-tax"));
+        Assert.Equal("waiting-for-financial-obligation", (await DossiersHubFixture.JsonAsync(await tax.GetAsync($"/api/v1/dossiers/{id}"))).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task only_the_one_stop_shop_may_send_dossiers()
     {
         using var registrar = hub.As("registrar");
