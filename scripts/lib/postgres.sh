@@ -37,9 +37,11 @@ ensure_postgres_packages() {
 
 # Client tools the tests drive as real users would: PROJ's cs2cs (the coordinate tests compare
 # PostGIS with it), GDAL's ogrinfo/ogr2ogr (they must read the OGC API as it is) and Debian's
-# Chromium (the HTML pages' tests; Playwright never downloads a browser here).
+# Chromium (the HTML pages' tests; Playwright never downloads a browser here); the backup tests
+# start a real OpenSSH server (sshd) on 127.0.0.1 as their backup server.
 ensure_test_tools() {
   local need=()
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
   command -v cs2cs >/dev/null 2>&1 || need+=(proj-bin)
   command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

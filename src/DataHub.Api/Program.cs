@@ -1,7 +1,10 @@
 using DataHub.Api.Accounts;
+using DataHub.Api.Backups;
 using DataHub.Api.Collections;
+using DataHub.Api.DataRequests;
 using DataHub.Api.Dossiers;
 using DataHub.Api.Extraction;
+using DataHub.Api.Deliveries;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using DataHub.Api.Infrastructure.Cli;
@@ -11,6 +14,7 @@ using DataHub.Api.Infrastructure.Html;
 using DataHub.Api.Infrastructure.Logging;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Reports;
+using DataHub.Api.Infrastructure.Scheduling;
 using DataHub.Api.Submissions;
 using DataHub.Api.Schemas;
 
@@ -36,6 +40,10 @@ public partial class Program
         builder.AddAccounts();
         builder.AddReports();
         builder.AddExtractions();
+        builder.AddSpecialSharing();
+        builder.AddScheduling();
+        builder.AddBackups();
+        builder.AddDeliveries();
         builder.AddDossiers();
 
         var app = builder.Build();

@@ -15,18 +15,19 @@ public sealed class PasswordPolicy(IOptions<AuthOptions> options)
 
     public IReadOnlyList<string> Problems(string password, string username)
     {
-        var o = options.Value;
+        // Settings may make the rules stricter, never weaker than the regulation's.
+        var minLength = Math.Max(8, options.Value.PasswordMinLength);
         var problems = new List<string>();
-        if (password.Length < o.PasswordMinLength)
+        if (password.Length < minLength)
         {
-            problems.Add($"The password must have at least {o.PasswordMinLength} characters (it has {password.Length}).");
+            problems.Add($"The password must have at least {minLength} characters (it has {password.Length}).");
         }
         var missing = new List<string>();
         if (!password.Any(char.IsUpper)) missing.Add("an upper-case letter");
         if (!password.Any(char.IsLower)) missing.Add("a lower-case letter");
         if (!password.Any(char.IsDigit)) missing.Add("a digit");
         if (password.All(char.IsLetterOrDigit)) missing.Add("a special character");
-        if (4 - missing.Count < o.PasswordCharacterClasses)
+        if (missing.Count > 0)
         {
             problems.Add($"The password must contain {string.Join(", ", missing)}.");
         }

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
-using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -133,21 +132,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
             return notModified;
         }
 
-        var sql = new SqlBuilder();
-        string where;
-        try
-        {
-            where = ItemsSql.Where(dataset, scope, request, sql, Filters.Translate);
-        }
-        catch (FilterException e)
-        {
-            return this.Invalid("filter", e.Message);
-        }
-        return request.Format switch
-        {
-            "csv" => new FeatureCsvResult(dataSource, dataset, visible, sql, ItemsSql.Rows(dataset, visible, request, where, sql)),
-            _ => new FeatureCollectionResult(dataSource, counts, dataset, request, sql, where, ItemsSql.Page(dataset, visible, request, where, sql)),
-        };
+        return FeatureReads.Items(this, dataSource, counts, dataset, scope, request);
     }
 
     /// <summary>One feature by its id.</summary>
@@ -174,22 +159,15 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return this.Invalid(errors);
         }
-        object key = featureId;
-        if (dataset.IntegerKey)
+        if (FeatureReads.Key(dataset, featureId) is not { } key)
         {
-            if (!long.TryParse(featureId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-            {
-                return UnknownFeature(dataset, featureId);
-            }
-            key = id;
+            return UnknownFeature(dataset, featureId);
         }
         if (await NotModifiedAsync(dataset, ct) is { } notModified)
         {
             return notModified;
         }
-        var sql = new SqlBuilder();
-        await using var command = sql.CreateCommand(dataSource, ItemsSql.One(dataset, scope, request.Crs, key, sql, Filters.Translate));
-        if (await command.ExecuteScalarAsync(ct) is not string feature)
+        if (await FeatureReads.OneAsync(dataSource, dataset, scope, request, key, ct) is not { } feature)
         {
             return UnknownFeature(dataset, featureId);
         }
@@ -198,23 +176,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
         {
             return HtmlPages.Item(Request, dataset, visible, featureId);
         }
-        var self = OgcLinks.Base(Request) + Request.Path;
-        var collection = self[..self.LastIndexOf("/items/", StringComparison.Ordinal)];
-        var links = System.Text.Json.JsonSerializer.Serialize(new[]
-        {
-            new OgcLink(self, "self", OgcLinks.GeoJson, "This feature"),
-            new OgcLink($"{self}?f=html", "alternate", OgcLinks.Html, "This feature as HTML"),
-            new OgcLink(collection, "collection", OgcLinks.Json, "The collection"),
-        }, FeatureCollectionResult.JsonOptions);
-        if (dataset.IsSpatial)
-        {
-            Response.Headers["Content-Crs"] = $"<{request.Crs.Uri}>";
-        }
-        return new ContentResult
-        {
-            ContentType = OgcLinks.GeoJson + "; charset=utf-8",
-            Content = feature[..^1] + ",\"links\":" + links + "}",
-        };
+        return FeatureReads.FeatureDocument(Request, dataset, request, feature);
     }
 
     private async Task<Dataset?> FindAsync(string id, CancellationToken ct) =>

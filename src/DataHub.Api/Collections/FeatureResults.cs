@@ -14,7 +14,7 @@ namespace DataHub.Api.Collections;
 /// </summary>
 public sealed class FeatureCollectionResult(
     NpgsqlDataSource dataSource, MatchCounts counts, Dataset dataset, ItemsRequest request,
-    SqlBuilder sql, string where, string pageSql) : IActionResult
+    SqlBuilder sql, string where, string pageSql, FeaturesWritten? written = null) : IActionResult
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
@@ -45,16 +45,26 @@ public sealed class FeatureCollectionResult(
         await writer.WriteAsync($$"""{"type":"FeatureCollection",{{counted}}"timeStamp":"{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}","features":[""");
 
         long returned = 0;
-        await using (var page = sql.CreateCommand(connection, transaction, pageSql))
-        await using (var reader = await page.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct))
+        try
         {
+            await using var page = sql.CreateCommand(connection, transaction, pageSql);
+            await using var reader = await page.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
             while (await reader.ReadAsync(ct))
             {
-                if (returned++ > 0)
+                if (returned > 0)
                 {
                     await writer.WriteAsync(',');
                 }
                 await writer.WriteAsync(reader.GetString(0));
+                returned++;
+            }
+        }
+        finally
+        {
+            // The features that left, even when the client went away mid-stream (special-request reads are audited with it).
+            if (written is not null)
+            {
+                await written(returned, CancellationToken.None);
             }
         }
         await transaction.CommitAsync(ct);
@@ -102,7 +112,8 @@ public sealed class FeatureCollectionResult(
 
 /// <summary>The same query as CSV (f=csv): a header of property names, geometry as WKT, streamed.</summary>
 public sealed class FeatureCsvResult(
-    NpgsqlDataSource dataSource, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, string rowsSql) : IActionResult
+    NpgsqlDataSource dataSource, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, string rowsSql,
+    FeaturesWritten? written = null) : IActionResult
 {
     public async Task ExecuteResultAsync(ActionContext context)
     {
@@ -124,13 +135,25 @@ public sealed class FeatureCsvResult(
             csv.WriteField("wkt");
         }
         await csv.EndRecordAsync(ct);
-        while (await reader.ReadAsync(ct))
+        long rows = 0;
+        try
         {
-            for (var i = 0; i < reader.FieldCount; i++)
+            while (await reader.ReadAsync(ct))
             {
-                csv.WriteField(await reader.IsDBNullAsync(i, ct) ? "" : Format(reader.GetValue(i)));
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    csv.WriteField(await reader.IsDBNullAsync(i, ct) ? "" : Format(reader.GetValue(i)));
+                }
+                await csv.EndRecordAsync(ct);
+                rows++;
             }
-            await csv.EndRecordAsync(ct);
+        }
+        finally
+        {
+            if (written is not null)
+            {
+                await written(rows, CancellationToken.None);
+            }
         }
     }
 

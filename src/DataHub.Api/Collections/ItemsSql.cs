@@ -67,11 +67,64 @@ public static class ItemsSql
             : $"({Envelope(b[0], b[1], 180, b[3])} or {Envelope(-180, b[1], b[2], b[3])})"; // crosses the antimeridian
     }
 
-    /// <summary>The scope's row condition as SQL, or null. It may name any field of the dataset: the hub wrote it.</summary>
-    private static string? ScopeCondition(Dataset d, ReadScope scope, SqlBuilder sql, FilterTranslator? filter) =>
-        scope.RowFilter is { } rows
-            ? "(" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(rows, d, d.Fields, sql, 4326) + ")"
-            : null;
+    /// <summary>The scope's row condition (filter and area) as SQL, or null. It may name any field of the dataset: the hub wrote it.</summary>
+    private static string? ScopeCondition(Dataset d, ReadScope scope, SqlBuilder sql, FilterTranslator? filter)
+    {
+        var conditions = new List<string>();
+        if (scope.RowFilter is { } rows)
+        {
+            conditions.Add("(" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(rows, d, d.Fields, sql, 4326) + ")");
+        }
+        if (scope.Area is { } area)
+        {
+            conditions.Add(AreaCondition(d, area, sql));
+        }
+        return conditions.Count == 0 ? null : string.Join(" and ", conditions);
+    }
+
+    /// <summary>
+    /// The rows within an area. Units are scalar subqueries (evaluated once per query) so the
+    /// spatial index serves them; a dataset without geometry is limited through its locator.
+    /// </summary>
+    public static string AreaCondition(Dataset d, ScopeArea area, SqlBuilder sql)
+    {
+        string column;
+        int srid;
+        Func<string, string> located;
+        if (d.GeometryColumn is { } g)
+        {
+            (column, srid, located) = (SqlBuilder.Identifier(g), d.StorageSrid!.Value, c => c);
+        }
+        else if (area.Locator is { } l)
+        {
+            (column, srid) = ("l." + SqlBuilder.Identifier(l.GeometryColumn), l.Srid);
+            located = c => $"{SqlBuilder.Identifier(l.Column)} in (select l.{SqlBuilder.Identifier(l.RelationKey)} from {SqlBuilder.Relation(l.Relation)} l where {c})";
+        }
+        else
+        {
+            throw new InvalidOperationException($"'{d.Id}' has no geometry and no locator: an area cannot limit it");
+        }
+        if (area.Bbox is { Length: 4 } b)
+        {
+            return "(" + located(BboxCondition(column, b, 4326, srid, sql)) + ")";
+        }
+        if (area.Units is { Count: > 0 } units)
+        {
+            var boundary = srid == 9212 ? "u.boundary" : $"ST_Transform(u.boundary, {srid})";
+            var any = units.Select(code =>
+            {
+                var shape = $"(select {boundary} from ref.admin_units u where u.code = {sql.Add(code)} order by u.valid_from desc limit 1)";
+                return $"({column} && {shape} and ST_Intersects({column}, {shape}))";
+            });
+            return "(" + located("(" + string.Join(" or ", any) + ")") + ")";
+        }
+        if (area.GeometryJson is { } json)
+        {
+            var shape = $"(select ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON({sql.Add(json)}), 4326), {srid}))";
+            return "(" + located($"({column} && {shape} and ST_Intersects({column}, {shape}))") + ")";
+        }
+        throw new InvalidOperationException("an area needs a bbox, units or a geometry");
+    }
 
     public static string OrderBy(Dataset d, ItemsRequest r)
     {

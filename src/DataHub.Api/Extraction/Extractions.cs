@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsvHelper;
 using DataHub.Api.Collections;
+using DataHub.Api.Grants;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,7 +19,7 @@ public sealed record ExtractionJob(
     Guid Id, string Dataset, IReadOnlyList<string> Fields, string? Filter, JsonElement? Area, string Format,
     string RequestedBy, string Status, long? RowsTotal, long RowsWritten, double? Progress, long? FileBytes,
     string? Error, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, DateTimeOffset? ExpiresAt,
-    [property: JsonIgnore] string? FileName);
+    [property: JsonIgnore] string? FileName, Guid? GrantId = null);
 
 /// <summary>
 /// Extraction jobs: checked when asked for, run by <see cref="ExtractionWorker"/>, recorded in
@@ -35,14 +36,55 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
 
     private const string Columns = """
         id, dataset_id, fields, filter, area::text, format, requested_by, status, rows_total, rows_written, file_bytes,
-        error, requested_at, finished_at, expires_at, file_name
+        error, requested_at, finished_at, expires_at, file_name, grant_id
         """;
 
     /// <summary>
-    /// The scope of a caller: default sharing (public fields of default-shared datasets). Grants
-    /// of special-request sharing (issue 7) widen it here.
+    /// The scope of a job: default sharing (public fields of default-shared datasets), or the
+    /// scope of the special-request grant the job was made for, which widens it (other fields,
+    /// personal ones when named) and narrows it (the grant's rows and area) at once.
     /// </summary>
-    public static ReadScope ScopeFor(Dataset dataset) => ReadScope.DefaultSharing(dataset);
+    public static ReadScope ScopeFor(Dataset dataset, ReadScope? grant = null) => grant ?? ReadScope.DefaultSharing(dataset);
+
+    /// <summary>
+    /// Queues the one-off extract of a grant (special-request sharing, delivery "extract") in the
+    /// approval's transaction: the grant's fields of one dataset, its rows through the grant's
+    /// scope when the job runs, not before the grant starts; its file kept for <paramref name="lifetime"/>.
+    /// Nobody's own job: the grantee downloads it through the grant.
+    /// </summary>
+    public async Task<Guid> QueueForGrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, Dataset dataset,
+        IReadOnlyList<string> fields, string format, DateTimeOffset runAfter, TimeSpan lifetime, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using var command = new NpgsqlCommand("""
+            insert into extraction.jobs (id, dataset_id, fields, format, requested_by, status, grant_id, run_after, expires_after)
+            values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8)
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = dataset.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = fields.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = format });
+        command.Parameters.Add(new NpgsqlParameter { Value = $"grant:{grantId}" });
+        command.Parameters.Add(new NpgsqlParameter { Value = grantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = runAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = lifetime });
+        await command.ExecuteNonQueryAsync(ct);
+        return id;
+    }
+
+    /// <summary>The jobs made for a grant, oldest first.</summary>
+    public async Task<IReadOnlyList<ExtractionJob>> ForGrantAsync(Guid grantId, CancellationToken ct)
+    {
+        var jobs = new List<ExtractionJob>();
+        await using var command = dataSource.CreateCommand($"select {Columns} from extraction.jobs where grant_id = $1 order by requested_at, dataset_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = grantId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            jobs.Add(Read(reader));
+        }
+        return jobs;
+    }
 
     /// <summary>Checks the request; returns problems by field, or the queued job.</summary>
     public async Task<(ExtractionJob? Job, Dictionary<string, string[]> Errors)> CreateAsync(
@@ -139,7 +181,8 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         Guid id;
         await using (var claim = dataSource.CreateCommand("""
             update extraction.jobs set status = 'running', started_at = now()
-            where id = (select id from extraction.jobs where status = 'queued' order by requested_at limit 1 for update skip locked)
+            where id = (select id from extraction.jobs where status = 'queued' and (run_after is null or run_after <= now())
+                        order by requested_at limit 1 for update skip locked)
             returning id
             """))
         {
@@ -156,7 +199,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         try
         {
             var dataset = await catalogue.FindAsync(job.Dataset, ct) ?? throw new InvalidOperationException($"dataset {job.Dataset} is gone");
-            var scope = ScopeFor(dataset);
+            var scope = ScopeFor(dataset, job.GrantId is { } grant ? await GrantScopes.ForExtractAsync(dataSource, grant, dataset, ct) : null);
             var sql = new SqlBuilder();
             var (where, visible) = Query(dataset, scope, job.Fields, job.Filter, job.Area, sql);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -176,7 +219,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             await transaction.CommitAsync(ct);
             await using var done = dataSource.CreateCommand("""
                 update extraction.jobs set status = 'done', rows_written = $2, file_name = $3, file_bytes = $4,
-                       finished_at = now(), expires_at = now() + $5 where id = $1
+                       finished_at = now(), expires_at = now() + coalesce(expires_after, $5) where id = $1
                 """);
             done.Parameters.Add(new NpgsqlParameter { Value = id });
             done.Parameters.Add(new NpgsqlParameter { Value = written });
@@ -349,7 +392,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             r.IsDBNull(4) ? null : JsonDocument.Parse(r.GetString(4)).RootElement, r.GetString(5), r.GetString(6), status, total, written,
             progress, r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetFieldValue<DateTimeOffset>(12),
             r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
-            r.IsDBNull(15) ? null : r.GetString(15));
+            r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetGuid(16));
     }
 }
 

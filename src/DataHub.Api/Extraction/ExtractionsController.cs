@@ -85,6 +85,12 @@ public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSou
         {
             return Problem(statusCode: 404, title: "Unknown extraction", detail: $"There is no extraction job {id}.");
         }
+        if (job.GrantId is { } grant)
+        {
+            // Special-request data leaves only to the grantee, through the grant (checked and audited there).
+            return Problem(statusCode: 404, title: "Download through the grant",
+                detail: $"Extraction {id} is the extract of grant {grant}; its grantee downloads it at /api/v1/grants/{grant}/extractions/{id}/file.");
+        }
         if (job.Status == "expired" || (job.Status == "done" && !System.IO.File.Exists(extractions.PathOf(job))))
         {
             return Problem(statusCode: 410, title: "Expired", detail: $"The file of extraction {id} expired at {job.ExpiresAt:u}; ask again.");

@@ -155,3 +155,28 @@ public sealed class PasswordRulesTests(HubFixture hub) : IClassFixture<HubFixtur
 
     private static StringContent Json(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
 }
+
+/// <summary>Settings that try to loosen the regulation's password rules.</summary>
+public sealed class LooseSettingsHubFixture : HubFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Auth:PasswordMinLength", "4"), new("Auth:PasswordHistory", "1"), new("Auth:PasswordExpiryDays", "3650")];
+}
+
+public sealed class LoosePasswordSettingsTests(LooseSettingsHubFixture hub) : IClassFixture<LooseSettingsHubFixture>
+{
+    [Fact]
+    public async Task settings_cannot_make_the_password_rules_weaker_than_the_regulation()
+    {
+        var person = await People.CreateAsync(hub);
+        var token = (await People.SignInOkAsync(hub, person.Username, person.Password)).GetProperty("accessToken").GetString()!;
+        var problem = await Problems.AssertProblemAsync(await People.ChangePasswordAsync(hub, token, person.Password, "Ab1!xyz"), HttpStatusCode.BadRequest);
+        Assert.Contains("at least 8 characters", problem.GetProperty("detail").GetString());
+        var reused = await Problems.AssertProblemAsync(await People.ChangePasswordAsync(hub, token, person.Password, person.Password), HttpStatusCode.BadRequest);
+        Assert.Contains("last 5 passwords", reused.GetProperty("detail").GetString());
+
+        await People.ActivateAsync(hub, person);
+        await People.ExecuteAsync(hub, "update access.account_credentials set password_set_at = now() - interval '91 days' where account_id = $1", person.Id);
+        Assert.Equal("expired", (await People.SignInOkAsync(hub, person.Username, People.GoodPassword)).GetProperty("reason").GetString());
+    }
+}

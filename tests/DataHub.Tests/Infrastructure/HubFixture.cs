@@ -77,6 +77,8 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Auth:SigningKey"] = TestPrincipals.SigningKey,
             ["Auth:RateLimitPerPrincipal"] = "1000000",
+            // Most classes schedule nothing; those that test jobs turn the scheduler on in Settings().
+            ["Scheduling:Enabled"] = "false",
         }).AddInMemoryCollection(Settings()));
     }
 

@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace DataHub.Tests.Seeding;
 
+[Collection(ConsoleVerbs.Name)]
 public sealed class SeedCommandTests
 {
     private static Task<int> RunAsync(TestDatabase db, params string[] args) =>

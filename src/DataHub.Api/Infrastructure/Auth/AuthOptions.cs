@@ -13,11 +13,16 @@ public sealed class AuthOptions
     public int AccessTokenMinutes { get; set; } = 15;
     public int ClientTokenMinutes { get; set; } = 15;
 
+    /// <summary>At least 8 whatever is set (the regulation's floor); every password also needs
+    /// upper case, lower case, a digit and a special character.</summary>
     public int PasswordMinLength { get; set; } = 8;
-    /// <summary>How many of upper case, lower case, digit and special character a password needs (all four by default).</summary>
-    public int PasswordCharacterClasses { get; set; } = 4;
-    public int PasswordExpiryDays { get; set; } = 90;
-    public int PasswordHistory { get; set; } = 5;
+    /// <summary>At most 90 days whatever is set.</summary>
+    public int PasswordExpiryDays { get => passwordExpiryDays; set => passwordExpiryDays = Math.Clamp(value, 1, 90); }
+    /// <summary>At least 5 whatever is set.</summary>
+    public int PasswordHistory { get => passwordHistory; set => passwordHistory = Math.Max(5, value); }
+
+    private int passwordExpiryDays = 90;
+    private int passwordHistory = 5;
 
     public int LockoutFailures { get; set; } = 5;
     public int LockoutMinutes { get; set; } = 15;

@@ -12,6 +12,8 @@ public static class Permissions
     public const string DataRead = "data.read";
     public const string DataSubmit = "data.submit";
     public const string RequestsReview = "requests.review";
+    public const string RequestsFile = "requests.file";
+    public const string RequestsManage = "requests.manage";
     public const string AccountsManage = "accounts.manage";
     public const string AccountsManageUnit = "accounts.manage-unit";
     public const string UnitsManage = "units.manage";
@@ -35,7 +37,7 @@ public static class Permissions
     public const string AnyPrincipal = "any-principal";
 
     public static readonly IReadOnlyList<string> All =
-        [DataRead, DataSubmit, RequestsReview, AccountsManage, AccountsManageUnit, UnitsManage, ClientsManage, AuditRead, OperationsManage,
+        [DataRead, DataSubmit, RequestsReview, RequestsFile, RequestsManage, AccountsManage, AccountsManageUnit, UnitsManage, ClientsManage, AuditRead, OperationsManage,
          DossiersIntake, DossiersRead, DossiersProcess, DossiersApprove, DossiersTax, PersonalRead];
 
     /// <summary>Claim type carrying one right: "data.submit" (every dataset) or "data.submit@parcels".</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DataHub.Api.Accounts;
 using DataHub.Api.Audit;
+using DataHub.Api.Backups;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Seeding;
@@ -36,6 +37,8 @@ public static class HubCommandLine
             SeedCommand.Create(buildHub),
             BootstrapAdminCommand.Create(buildHub),
             AuditCommand.Create(buildHub),
+            BackupCommand.Create(buildHub),
+            RestoreCommand.Create(buildHub),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(result => Serve(buildHub, result));

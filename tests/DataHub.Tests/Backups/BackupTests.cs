@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text.Json;
+using DataHub.Api.Backups;
+using DataHub.Api.Infrastructure.Cli;
+using DataHub.Tests.Infrastructure;
+using DataHub.Tests.Jobs;
+
+namespace DataHub.Tests.Backups;
+
+[Collection(ConsoleVerbs.Name)]
+public sealed class BackupTests(BackupHubFixture hub) : IClassFixture<BackupHubFixture>
+{
+    private readonly HttpClient client = hub.CreateClient();
+
+    /// <summary>Asks for a backup over the API and waits for the job to end; returns its last run.</summary>
+    private async Task<JsonElement> BackUpAsync(string path = "/api/v1/backups")
+    {
+        // Runs are told apart by their start: this one starts after the request.
+        var before = DateTimeOffset.UtcNow;
+        var response = await client.PostAsync(path, null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await JobsTests.WaitForLastRunAsync(client, response.Headers.Location!, before, seconds: 120);
+    }
+
+    private async Task<JsonElement> NewestBackupAsync()
+    {
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/backups")).RootElement;
+        return list.GetProperty("backups")[0];
+    }
+
+    private async Task<BackupManifest> ManifestAsync(string id)
+    {
+        var backup = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/backups/{id}")).RootElement;
+        return backup.GetProperty("manifest").Deserialize<BackupManifest>(BackupManifest.Json)!;
+    }
+
+    private Task<int> CliAsync(params string[] args) =>
+        HubCommandLine.Create(Program.BuildHub)
+            .Parse([args[0], $"--DATAHUB_DB={hub.Database.ConnectionString}", "--Logging:LogLevel:Default=None",
+                .. hub.BackupSettings().Select(s => $"--{s.Key}={s.Value}"), .. args[1..]])
+            .InvokeAsync(HubCommandLine.Invocation);
+
+    private string[] FilesOf(string id) =>
+        [.. Directory.GetFiles(hub.Ssh.Folder).Select(Path.GetFileName).Where(n => n!.StartsWith(id, StringComparison.Ordinal)).Order()!];
+
+    [Fact]
+    public async Task a_backup_lands_on_the_sftp_server_with_its_manifest_and_the_drill_restores_it_identically()
+    {
+        var run = await BackUpAsync();
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        var backup = await NewestBackupAsync();
+        var id = backup.GetProperty("id").GetString()!;
+        Assert.Equal("succeeded", backup.GetProperty("status").GetString());
+        Assert.True(backup.GetProperty("meetsRegulation").GetBoolean());
+        Assert.StartsWith("sftp://", backup.GetProperty("target").GetString());
+
+        // On the server: the dump and its manifest, nothing half-written.
+        Assert.Equal([id + ".dump", id + ".manifest.json"], FilesOf(id));
+        var dump = Path.Combine(hub.Ssh.Folder, id + ".dump");
+        await using (var file = File.OpenRead(dump))
+        {
+            Assert.Equal(backup.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
+        }
+        var manifest = BackupManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(hub.Ssh.Folder, id + ".manifest.json")));
+        Assert.Equal(id, manifest.Id);
+        Assert.Equal(new FileInfo(dump).Length, manifest.SizeBytes);
+        // The last migration applied: the newest file of schemas/sql.
+        Assert.Equal(Directory.GetFiles(Path.Combine(RepoPaths.Root, "schemas", "sql"), "*.sql").Select(Path.GetFileName).Max(StringComparer.Ordinal), manifest.MigrationVersion);
+        Assert.Equal(SeededHubFixture.Parcels, manifest.Tables.Single(t => t.Name == "land.parcels").Rows);
+        Assert.True(manifest.FinishedAt >= manifest.StartedAt);
+
+        var drill = await BackUpAsync("/api/v1/backups/drills");
+        Assert.True(drill.GetProperty("status").GetString() == "succeeded", drill.ToString());
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/backups")).RootElement;
+        var latest = list.GetProperty("drills")[0];
+        Assert.Equal("passed", latest.GetProperty("status").GetString());
+        Assert.Equal(id, latest.GetProperty("backupId").GetString());
+        Assert.Equal(manifest.Tables.Count, latest.GetProperty("tables").GetInt32());
+    }
+
+    [Fact]
+    public async Task restore_verb_into_an_empty_database_reproduces_the_row_counts_and_checksums_and_refuses_a_non_empty_one()
+    {
+        Assert.Equal(0, await CliAsync("backup"));
+        var id = (await NewestBackupAsync()).GetProperty("id").GetString()!;
+        await using var empty = await TestDatabase.CreateEmptyAsync();
+
+        Assert.Equal(0, await CliAsync("restore", "--backup", id, "--database", empty.ConnectionString));
+        var restored = await TableFingerprints.ReadAsync(empty.ConnectionString, CancellationToken.None);
+        var manifest = await ManifestAsync(id);
+        Assert.Equal(manifest.Tables, restored);
+        Assert.Contains(restored, t => t.Name == "land.parcels" && t.Rows == SeededHubFixture.Parcels);
+
+        Assert.Equal(1, await CliAsync("restore", "--backup", id, "--database", empty.ConnectionString));
+        Assert.Equal(0, await CliAsync("restore", "--backup", id, "--database", empty.ConnectionString, "--force"));
+        Assert.Equal(manifest.Tables, await TableFingerprints.ReadAsync(empty.ConnectionString, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task with_the_server_down_the_backup_fails_cleanly_raises_an_alert_and_the_next_run_succeeds()
+    {
+        await hub.Ssh.StopAsync();
+        JsonElement failed;
+        try
+        {
+            failed = await BackUpAsync();
+        }
+        finally
+        {
+            await hub.Ssh.StartAgainAsync();
+        }
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("cannot be reached", failed.GetProperty("error").GetString());
+        var backup = await NewestBackupAsync();
+        var id = backup.GetProperty("id").GetString()!;
+        Assert.Equal("failed", backup.GetProperty("status").GetString());
+        Assert.Empty(FilesOf(id));
+        Assert.Equal(1L, await hub.ScalarAsync<long>(
+            "select count(*) from backups.alerts where event_type = 'datahub.backup.failed' and subject = $1 and published_at is null", id));
+
+        var next = await BackUpAsync();
+        Assert.True(next.GetProperty("status").GetString() == "succeeded", next.ToString());
+        var good = (await NewestBackupAsync()).GetProperty("id").GetString()!;
+        Assert.Equal([good + ".dump", good + ".manifest.json"], FilesOf(good));
+    }
+
+    [Fact]
+    public async Task a_corrupted_copy_on_the_server_is_caught_by_the_restore_drill()
+    {
+        Assert.Equal(0, await CliAsync("backup"));
+        var id = (await NewestBackupAsync()).GetProperty("id").GetString()!;
+        var dump = Path.Combine(hub.Ssh.Folder, id + ".dump");
+        var bytes = await File.ReadAllBytesAsync(dump);
+        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++)
+        {
+            bytes[i] ^= 0x5A;
+        }
+        await File.WriteAllBytesAsync(dump, bytes);
+
+        var drill = await BackUpAsync("/api/v1/backups/drills");
+        Assert.Equal("failed", drill.GetProperty("status").GetString());
+        Assert.Contains("damaged", drill.GetProperty("error").GetString());
+        var latest = JsonDocument.Parse(await client.GetStringAsync("/api/v1/backups")).RootElement.GetProperty("drills")[0];
+        Assert.Equal("failed", latest.GetProperty("status").GetString());
+        Assert.Equal(id, latest.GetProperty("backupId").GetString());
+        Assert.True(await hub.ScalarAsync<long>(
+            "select count(*) from backups.alerts where event_type = 'datahub.backup.drill-failed' and subject = $1", id) >= 1);
+        File.Delete(dump);
+        File.Delete(Path.Combine(hub.Ssh.Folder, id + ".manifest.json"));
+    }
+
+    [Fact]
+    public async Task a_server_presenting_another_host_key_is_refused_and_nothing_is_sent()
+    {
+        var before = Directory.GetFiles(hub.Ssh.Folder).Length;
+        Assert.Equal(1, await CliAsync("backup", $"--Backups:Sftp:HostKeySha256={hub.Ssh.OtherFingerprint}"));
+        var backup = await NewestBackupAsync();
+        Assert.Equal("failed", backup.GetProperty("status").GetString());
+        Assert.Contains("refused", backup.GetProperty("error").GetString());
+        Assert.Contains(hub.Ssh.HostKeyFingerprint, backup.GetProperty("error").GetString());
+        Assert.Equal(before, Directory.GetFiles(hub.Ssh.Folder).Length);
+    }
+
+    [Fact]
+    public async Task the_backup_jobs_are_scheduled_daily_in_local_time_and_the_target_is_described()
+    {
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/backups")).RootElement;
+        Assert.True(list.GetProperty("target").GetProperty("meetsRegulation").GetBoolean());
+        var job = JsonDocument.Parse(await client.GetStringAsync("/api/v1/jobs/backup")).RootElement;
+        Assert.Contains("Asia/Ho_Chi_Minh", job.GetProperty("schedule").GetString());
+        // 01:30 in Asia/Ho_Chi_Minh (UTC+7) is 18:30 UTC.
+        Assert.Equal(new TimeSpan(18, 30, 0), job.GetProperty("nextFireTime").GetDateTimeOffset().ToUniversalTime().TimeOfDay);
+        await Problems.AssertProblemAsync(await client.GetAsync("/api/v1/backups/datahub-nope"), HttpStatusCode.NotFound);
+    }
+}
