@@ -1,3 +1,6 @@
+using DataHub.Api.Deliveries;
+using DataHub.Clients;
+
 namespace DataHub.Api.Dossiers;
 
 public static class DossiersSetup
@@ -10,6 +13,10 @@ public static class DossiersSetup
         builder.Services.AddSingleton<DossierIntake>();
         builder.Services.AddSingleton<DossierResults>();
         builder.Services.AddSingleton<DossierWorkflow>();
+        // The partners' clients, each with its own resilience pipeline; unconfigured, the partners fetch instead.
+        builder.Services.AddPartnerClient<ITaxAuthorityApi>(builder.Configuration, DossierPushes.TaxTarget, "Partners:TaxAuthority");
+        builder.Services.AddPartnerClient<IOneStopShopApi>(builder.Configuration, DossierPushes.ShopTarget, "Partners:OneStopShop");
+        builder.Services.AddHostedService<DossierPushes>();
         return builder;
     }
 }
