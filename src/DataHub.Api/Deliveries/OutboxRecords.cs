@@ -51,6 +51,21 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
         where s.unit_code || ':' || s.purpose_code || ':' || s.user_type_code || ':' || s.year = any($1)
         """;
 
+    // Events never change: their version is their time, their record the event itself.
+    private const string SharingEventsSql = """
+        select e.id::text, null::text, (extract(epoch from e.at) * 1000000)::bigint,
+               json_build_object('kind', e.kind, 'at', e.at, 'requestId', e.request_id, 'grantId', e.grant_id,
+                 'requesterUnit', e.requester_unit, 'datasets', e.datasets, 'fromState', e.from_state, 'toState', e.to_state,
+                 'actor', e.actor, 'details', e.payload)::text
+        from special_sharing.events e where e.id = any($1::text[]::bigint[])
+        """;
+
+    private const string BackupAlertsSql = """
+        select a.id::text, null::text, (extract(epoch from a.raised_at) * 1000000)::bigint,
+               json_build_object('type', a.event_type, 'raisedAt', a.raised_at, 'subject', a.subject, 'message', a.message)::text
+        from backups.alerts a where a.id = any($1::text[]::bigint[])
+        """;
+
     public async Task<Dictionary<string, RenderedRecord>> ReadAsync(string datasetId, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var found = new Dictionary<string, RenderedRecord>(StringComparer.Ordinal);
@@ -73,6 +88,12 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
                 break;
             case "land-statistics":
                 await ReadIntoAsync(connection, StatisticsSql, keys, found, ct);
+                break;
+            case "sharing-events":
+                await ReadIntoAsync(connection, SharingEventsSql, keys, found, ct);
+                break;
+            case "backup-alerts":
+                await ReadIntoAsync(connection, BackupAlertsSql, keys, found, ct);
                 break;
             default:
                 await ReadPublishedAsync(connection, datasetId, keys, found, ct);
