@@ -8,7 +8,7 @@ namespace DataHub.Api.Backups;
 public sealed record BackupManifest(
     string Id, string Database, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, long SizeBytes, string Sha256,
     string Format, string? MigrationVersion, int MigrationsApplied, string HubVersion, string ServerVersion,
-    IReadOnlyList<TableFingerprints.Table> Tables)
+    IReadOnlyList<TableFingerprints.Table> Tables, BackupManifest.AuditLink? AuditHead = null)
 {
     public const string DumpSuffix = ".dump";
     public const string ManifestSuffix = ".manifest.json";
@@ -28,6 +28,13 @@ public sealed record BackupManifest(
             CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out startedAt);
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>
+    /// The audit chain's last link when the dump was taken. The manifest lives on another
+    /// server, so a chain rewritten later in the database no longer matches it
+    /// (`audit verify --manifest`).
+    /// </summary>
+    public sealed record AuditLink(long Seq, string Hash);
 
     public static BackupManifest Parse(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize<BackupManifest>(json, Json) ?? throw new BackupException("empty manifest");

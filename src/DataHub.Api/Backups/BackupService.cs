@@ -90,6 +90,7 @@ public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfigur
             progress?.Invoke(new Progress("checksums", 0, null));
             var tables = await TableFingerprints.ReadAsync(snapshotConnection, snapshot, ct);
             var (migration, applied, serverVersion) = await DatabaseFactsAsync(snapshotConnection, snapshot, ct);
+            var auditHead = await AuditHeadAsync(snapshotConnection, snapshot, ct);
             await snapshot.CommitAsync(ct);
 
             // The copy on the target, read back: what a restore would get.
@@ -106,7 +107,7 @@ public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfigur
             await target.RenameAsync(partial, dumpName, ct);
 
             var manifest = new BackupManifest(id, connection.Database ?? "", started, clock.GetUtcNow(), written.Bytes, written.Sha256,
-                "pg_dump custom (compressed)", migration, applied, BackupManifest.CurrentHubVersion, serverVersion, tables);
+                "pg_dump custom (compressed)", migration, applied, BackupManifest.CurrentHubVersion, serverVersion, tables, auditHead);
             var manifestPartial = id + BackupManifest.ManifestSuffix + BackupManifest.PartialSuffix;
             await using (var file = await target.CreateAsync(manifestPartial, ct))
             {
@@ -171,6 +172,14 @@ public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfigur
         await using var command = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection);
         command.Parameters.Add(new() { Value = LockKey });
         return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<BackupManifest.AuditLink> AuditHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select seq, encode(hash, 'hex') from audit.head", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new BackupManifest.AuditLink(reader.GetInt64(0), reader.GetString(1));
     }
 
     private static async Task<(string? Migration, int Applied, string ServerVersion)> DatabaseFactsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

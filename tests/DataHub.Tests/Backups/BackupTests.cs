@@ -172,4 +172,40 @@ public sealed class BackupTests(BackupHubFixture hub) : IClassFixture<BackupHubF
         Assert.Equal(new TimeSpan(18, 30, 0), job.GetProperty("nextFireTime").GetDateTimeOffset().ToUniversalTime().TimeOfDay);
         await Problems.AssertProblemAsync(await client.GetAsync("/api/v1/backups/datahub-nope"), HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task a_manifest_records_the_audit_head_so_a_chain_rewritten_after_the_backup_is_caught()
+    {
+        using (var anonymous = hub.CreateAnonymousClient())
+        {
+            await anonymous.PostAsync("/api/v1/auth/sign-in", new StringContent("""{"username":"nobody","password":"Wrong-1!"}""", System.Text.Encoding.UTF8, "application/json"));
+        }
+        Assert.Equal(0, await CliAsync("backup"));
+        var id = (await NewestBackupAsync()).GetProperty("id").GetString()!;
+        var head = (await ManifestAsync(id)).AuditHead;
+        Assert.NotNull(head);
+        Assert.True(head.Seq >= 1);
+        var manifestFile = Path.Combine(hub.Ssh.Folder, id + BackupManifest.ManifestSuffix);
+        Task<int> VerifyAsync() => HubCommandLine.Create(Program.BuildHub)
+            .Parse(["audit", "verify", "--manifest", manifestFile, $"--DATAHUB_DB={hub.Database.ConnectionString}", "--Logging:LogLevel:Default=None"])
+            .InvokeAsync(HubCommandLine.Invocation);
+        Assert.Equal(0, await VerifyAsync());
+
+        // Someone with the database's superuser rewrites the last entry and recomputes its hash and
+        // the head: the walk finds nothing, the manifest on the backup server does.
+        await using (var connection = new Npgsql.NpgsqlConnection(hub.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"""
+                set session_replication_role = replica;
+                update audit.entries set target = 'rewritten', hash = audit.entry_hash(seq, at, actor, action, 'rewritten', details, prev_hash) where seq = {head.Seq};
+                update audit.head set hash = (select hash from audit.entries where seq = {head.Seq});
+                set session_replication_role = origin;
+                """, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var walk = JsonDocument.Parse(await client.GetStringAsync("/api/v1/audit/verification")).RootElement;
+        Assert.True(walk.GetProperty("intact").GetBoolean());
+        Assert.Equal(1, await VerifyAsync());
+    }
 }
