@@ -127,7 +127,7 @@ public sealed class DeliveriesApiTests(OutboxHubFixture hub) : IClassFixture<Out
     public async Task routes_are_listed_and_an_administrator_turns_one_on_and_off()
     {
         var routes = (await GetAsync("/api/v1/deliveries/routes")).GetProperty("routes").EnumerateArray().ToList();
-        Assert.Equal(4, routes.Count);
+        Assert.Equal(6, routes.Count); // four dataset routes (0030) and the two event sources (0070)
         var zones = routes.Single(r => r.GetProperty("dataset").GetString() == "planning-zones");
         Assert.Equal("ioc", zones.GetProperty("target").GetString());
         Assert.False(zones.GetProperty("enabled").GetBoolean());
