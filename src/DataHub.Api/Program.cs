@@ -2,6 +2,7 @@ using DataHub.Api.Accounts;
 using DataHub.Api.Backups;
 using DataHub.Api.Collections;
 using DataHub.Api.DataRequests;
+using DataHub.Api.Dossiers;
 using DataHub.Api.Extraction;
 using DataHub.Api.Deliveries;
 using DataHub.Api.Infrastructure.Api;
@@ -43,6 +44,7 @@ public partial class Program
         builder.AddScheduling();
         builder.AddBackups();
         builder.AddDeliveries();
+        builder.AddDossiers();
 
         var app = builder.Build();
         app.UseHubErrors();

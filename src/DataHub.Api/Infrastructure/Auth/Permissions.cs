@@ -20,6 +20,12 @@ public static class Permissions
     public const string ClientsManage = "clients.manage";
     public const string AuditRead = "audit.read";
     public const string OperationsManage = "operations.manage";
+    public const string DossiersIntake = "dossiers.intake";
+    public const string DossiersRead = "dossiers.read";
+    public const string DossiersProcess = "dossiers.process";
+    public const string DossiersApprove = "dossiers.approve";
+    public const string DossiersTax = "dossiers.tax";
+    public const string PersonalRead = "personal.read";
 
     /// <summary>The only right of a person whose password must be changed first.</summary>
     public const string PasswordChange = "password.change";
@@ -31,7 +37,8 @@ public static class Permissions
     public const string AnyPrincipal = "any-principal";
 
     public static readonly IReadOnlyList<string> All =
-        [DataRead, DataSubmit, RequestsReview, RequestsFile, RequestsManage, AccountsManage, AccountsManageUnit, UnitsManage, ClientsManage, AuditRead, OperationsManage];
+        [DataRead, DataSubmit, RequestsReview, RequestsFile, RequestsManage, AccountsManage, AccountsManageUnit, UnitsManage, ClientsManage, AuditRead, OperationsManage,
+         DossiersIntake, DossiersRead, DossiersProcess, DossiersApprove, DossiersTax, PersonalRead];
 
     /// <summary>Claim type carrying one right: "data.submit" (every dataset) or "data.submit@parcels".</summary>
     public const string ClaimType = "datahub:perm";
