@@ -121,6 +121,12 @@ app.MapPost("/ioc/events", async (HttpRequest request, CancellationToken ct) =>
     return await AnswerAsync("ioc", batchKey, items, ct);
 });
 
+// The land dossiers' partners (docs/integrations.md): the tax authority receives the
+// financial-obligation information, the one-stop shop the dossiers' steps and results. Each
+// message is kept once, by its key, whatever the retries.
+app.MapPost("/tax/dossiers/financial-obligations", (HttpRequest request, CancellationToken ct) => DossierMessageAsync("tax", request, ct));
+app.MapPost("/shop/dossiers/{number}/events", (string number, HttpRequest request, CancellationToken ct) => DossierMessageAsync("shop", request, ct));
+
 // OAuth2 client credentials: any client id and secret get a token (this is a sample).
 app.MapPost("/token", async (HttpRequest request) =>
 {
@@ -150,9 +156,27 @@ app.MapPost("/admin/reset", () =>
     faults = new Faults();
     return Results.NoContent();
 });
-app.MapGet("/", () => Results.Text("DataHub reference partner: POST /ministry/records/{dataset}, GET /ministry/records/{dataset}/summary, POST /ioc/events, GET /received, GET|PUT /admin/faults\n"));
+app.MapGet("/", () => Results.Text("DataHub reference partner: POST /ministry/records/{dataset}, GET /ministry/records/{dataset}/summary, POST /ioc/events, POST /tax/dossiers/financial-obligations, POST /shop/dossiers/{number}/events, GET /received, GET|PUT /admin/faults\n"));
 
 app.Run();
+
+async Task<IResult> DossierMessageAsync(string target, HttpRequest request, CancellationToken ct)
+{
+    if (request.Headers["Idempotency-Key"].ToString() is not { Length: > 0 } key)
+    {
+        return Results.Problem(statusCode: 400, title: "Idempotency-Key required");
+    }
+    if (ledger.Receipt(target, key) is { } earlier)
+    {
+        return Results.Text(earlier, "application/json");
+    }
+    using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+    var message = body.RootElement;
+    var item = new Applied(target, "dossiers", message.GetProperty("dossierId").GetString()!,
+        message.GetProperty("createdAt").GetDateTimeOffset().ToUnixTimeMilliseconds(), message.GetProperty("key").GetString()!,
+        message.GetProperty("kind").GetString()!, null, 0, key, DateTimeOffset.UtcNow);
+    return await AnswerAsync(target, key, [item], ct);
+}
 
 async Task<IResult> AnswerAsync(string target, string batchKey, List<Applied> items, CancellationToken ct)
 {
