@@ -9,6 +9,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 source scripts/lib/postgres.sh
+source tests/bench/token.sh
 parcels=100000; messages=20000
 while [ $# -gt 0 ]; do
   case "$1" in --parcels) parcels=$2; shift 2 ;; --messages) messages=$2; shift 2 ;; *) die "unknown argument $1" ;; esac
@@ -39,11 +40,14 @@ receiver_port=$(free_port 41000)
 dotnet "$scratch/receiver/PartnerReceiver.dll" --urls "http://127.0.0.1:$receiver_port" >"$scratch/receiver.log" 2>&1 &
 pids+=($!)
 hub_port=$(free_port 42000)
+# One signing key for every start of the hub below, so the benchmark client's token outlives a restart.
+signing_key=$(head -c 32 /dev/urandom | base64)
 start_hub() { # partner settings as arguments
   env DATAHUB_LOG_FORMAT=json 'Logging__LogLevel__Default=Warning' 'Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning' \
-    Deliveries__PollMilliseconds=100 "$@" dotnet "$scratch/bin/DataHub.Api.dll" serve --urls "http://127.0.0.1:$hub_port" >>"$scratch/hub.log" 2>&1 &
+    Deliveries__PollMilliseconds=100 Auth__SigningKey="$signing_key" Auth__ClientTokenMinutes=600 Auth__RateLimitPerPrincipal=1000000000 "$@" dotnet "$scratch/bin/DataHub.Api.dll" serve --urls "http://127.0.0.1:$hub_port" >>"$scratch/hub.log" 2>&1 &
   hub_pid=$!; pids+=($hub_pid)
   until curl -sf -o /dev/null "http://127.0.0.1:$hub_port/health/ready" && curl -sf -o /dev/null "http://127.0.0.1:$receiver_port/"; do sleep 0.1; done
+  [ -n "${token:-}" ] || token=$(bench_token outboxbench "http://127.0.0.1:$hub_port")
 }
 start_hub
 
@@ -58,11 +62,12 @@ export_sheet() { # $1 = map sheet offset
 submit() { # $1 = file; prints seconds until applied (bounded: 10 minutes)
   local start location state
   start=$(date +%s.%N)
-  location=$(curl -s -D - -o /dev/null -X POST "http://127.0.0.1:$hub_port/api/v1/datasets/parcels/submissions" -H 'Prefer: respond-async' \
+  location=$(curl -s -D - -o /dev/null -X POST "http://127.0.0.1:$hub_port/api/v1/datasets/parcels/submissions" -H 'Prefer: respond-async' -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/geo+json' -H "Idempotency-Key: outbox-bench-$(date +%s%N)" --data-binary "@$1" | grep -i '^location:' | tr -d '\r' | cut -d' ' -f2)
+  [ -n "$location" ] || die "the submission was not accepted (no status URL)"
   for _ in $(seq 1 3000); do
-    state=$(curl -s "$location" | grep -o '"status":"[a-z]*"' | head -1)
-    case "$state" in *applied*) break ;; *rejected*) die "submission rejected: $(curl -s "$location" | head -c 500)" ;; esac
+    state=$(curl -s -H "Authorization: Bearer $token" "$location" | grep -o '"status":"[a-z]*"' | head -1)
+    case "$state" in *applied*) break ;; *rejected*) die "submission rejected: $(curl -s -H "Authorization: Bearer $token" "$location" | head -c 500)" ;; esac
     sleep 0.2
   done
   echo "$(date +%s.%N) - $start" | bc
