@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 
 namespace DataHub.Api.Accounts;
@@ -27,10 +28,7 @@ public sealed class AccountReader(NpgsqlDataSource dataSource)
     private async Task<List<Account>> QueryAsync(string sql, CancellationToken ct, params object?[] values)
     {
         await using var command = dataSource.CreateCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+        command.AddValues(values);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<Account>();
         while (await reader.ReadAsync(ct))

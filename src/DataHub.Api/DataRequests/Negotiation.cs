@@ -424,10 +424,7 @@ public sealed class Negotiation(
         await using var command = dataSource.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = TimeZone });
         command.Parameters.Add(new NpgsqlParameter { Value = Today() });
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         var limitParameter = command.Parameters.Count;
         var visible = caller.VisibleSql(command, "r", "requester_unit");

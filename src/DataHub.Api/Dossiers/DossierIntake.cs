@@ -219,10 +219,7 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
     private static async Task<bool> ExistsAsync(NpgsqlConnection c, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, c);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }

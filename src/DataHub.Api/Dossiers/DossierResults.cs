@@ -177,10 +177,7 @@ public sealed class DossierResults(NpgsqlDataSource dataSource)
     private static async Task<T> Scalar<T>(NpgsqlConnection c, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, c);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Database;
 using System.Diagnostics;
 using DataHub.Api.Land;
 using Npgsql;
@@ -105,10 +106,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource)
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Database;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
@@ -112,10 +113,7 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
     private async Task ExecuteAsync(string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Database;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -22,10 +23,7 @@ public static class SubmissionStore
             returning id
             """, c, t);
         object?[] values = [id, r.Dataset.Id, r.IdempotencyKey, status, r.ValidOnly ? "valid-only" : "all-or-nothing", r.SubmittedBy, r.Ndjson];
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Crs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(ct) is not null;
     }
@@ -135,10 +133,7 @@ public static class SubmissionStore
             where id = $1
             """, c, t);
         object[] values = [id, status, bodySha256, received, counts.Inserted, counts.Updated, counts.Unchanged, counts.Retired, rejected, problems.Count];
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        command.AddValues(values);
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(problems.Ordered(), Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(ct);
         await DeleteBodyAsync(c, t, id, ct);

@@ -131,10 +131,7 @@ public sealed class UnitsController(NpgsqlDataSource dataSource) : ControllerBas
         await using var command = dataSource.CreateCommand($"""
             select code, name, kind, parent_code, valid_from, valid_to, source_document from access.units {where} order by code, valid_from
             """);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+        command.AddValues(values);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var units = new List<Unit>();
         while (await reader.ReadAsync(ct))

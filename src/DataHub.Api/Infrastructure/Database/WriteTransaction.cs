@@ -33,10 +33,7 @@ public sealed class WriteTransaction : IAsyncDisposable
     public NpgsqlCommand Command(string sql, params object?[] values)
     {
         var command = new NpgsqlCommand(sql, Connection, Transaction);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+        command.AddValues(values);
         return command;
     }
 
