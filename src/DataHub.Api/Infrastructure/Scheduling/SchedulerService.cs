@@ -1,3 +1,4 @@
+using Npgsql;
 using Quartz;
 
 namespace DataHub.Api.Infrastructure.Scheduling;
@@ -8,10 +9,24 @@ namespace DataHub.Api.Infrastructure.Scheduling;
 /// with Scheduling:Enabled=false a process fires nothing but can still list and trigger jobs,
 /// which another node then runs.
 /// </summary>
-public sealed partial class SchedulerService(ISchedulerFactory schedulers, IConfiguration configuration, ILogger<SchedulerService> logger)
-    : BackgroundService
+/// <remarks>
+/// The scheduler must be down before the data source it runs on is disposed: a Quartz node whose
+/// connections fail retries releasing its trigger for ever, so a shutdown started but not
+/// finished when the container goes away never ends (and a host stopped twice at once, as
+/// WebApplicationFactory and the entry point do, disposes the container while the first stop is
+/// still running). So the shutdown is one task that stopping and disposing both await, and this
+/// service takes the data source in its constructor: the container creates the data source first
+/// and therefore disposes it after this service.
+/// </remarks>
+public sealed partial class SchedulerService(ISchedulerFactory schedulers, NpgsqlDataSource dataSource, IConfiguration configuration,
+    ILogger<SchedulerService> logger) : BackgroundService, IAsyncDisposable
 {
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(60);
+    private readonly Lock gate = new();
     private IScheduler? started;
+    private Task? shutdown;
+    // Held (not used) so that the container creates the data source before this service.
+    private readonly NpgsqlDataSource database = dataSource;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,8 +40,16 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, IConf
             try
             {
                 var scheduler = await schedulers.GetScheduler(stoppingToken);
+                lock (gate)
+                {
+                    if (shutdown is not null)
+                    {
+                        return;
+                    }
+                    // Known before it starts, so a stop that comes during Start still shuts it down.
+                    started = scheduler;
+                }
                 await scheduler.Start(stoppingToken);
-                started = scheduler;
                 LogStarted(logger, scheduler.SchedulerInstanceId);
                 return;
             }
@@ -46,9 +69,36 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, IConf
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (started is not null)
+        await ShutdownOnce().WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
         {
-            await started.Shutdown(waitForJobsToComplete: true, cancellationToken);
+            await ShutdownOnce().WaitAsync(DisposeWait);
+        }
+        catch (TimeoutException)
+        {
+            LogShutdownSlow(logger, DisposeWait.TotalSeconds);
+        }
+        base.Dispose();
+    }
+
+    public override void Dispose()
+    {
+        if (!ShutdownOnce().Wait(DisposeWait))
+        {
+            LogShutdownSlow(logger, DisposeWait.TotalSeconds);
+        }
+        base.Dispose();
+    }
+
+    private Task ShutdownOnce()
+    {
+        lock (gate)
+        {
+            return shutdown ??= started is null ? Task.CompletedTask : started.Shutdown(waitForJobsToComplete: true).AsTask();
         }
     }
 
@@ -57,4 +107,7 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, IConf
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The scheduler could not start; trying again in {Seconds} s")]
     private static partial void LogNotStarted(ILogger logger, double seconds, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The scheduler did not shut down within {Seconds} s; the hub goes away without it")]
+    private static partial void LogShutdownSlow(ILogger logger, double seconds);
 }
