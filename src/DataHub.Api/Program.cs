@@ -31,6 +31,7 @@ public partial class Program
         builder.AddHubLogging();
         builder.AddDatabase();
         builder.AddHubApi();
+        builder.AddReverseProxySupport();
         builder.AddHubAuth();
         builder.AddApiDocs();
         builder.AddHealth();
@@ -47,6 +48,7 @@ public partial class Program
         builder.AddDossiers();
 
         var app = builder.Build();
+        app.UseReverseProxySupport();
         app.UseHubErrors();
         app.UseHubLogging();
         app.UseCollections();
