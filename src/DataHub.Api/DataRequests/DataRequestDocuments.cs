@@ -6,7 +6,7 @@ namespace DataHub.Api.DataRequests;
 /// A data request as filed. Body: {"scope": {"datasets": [{"dataset": "parcel-users", "fields": [...],
 /// "filter": "role = 'owner'", "area": {"units": ["26500"]}}], "validFrom": "2026-03-01", "validTo":
 /// "2026-08-31"}, "purpose": "...", "legalBasis": "Công văn số ...", "delivery": "api" | "extract",
-/// "extractFormat": "geojson" | "csv", "contact": {"name": "...", "email": "...", "phone": "..."}}.
+/// "extractFormat": "geojson" | "csv" | "gpkg", "contact": {"name": "...", "email": "...", "phone": "..."}}.
 /// </summary>
 public sealed record NewDataRequest(ScopeInput? Scope, string? Purpose, string? LegalBasis, string? Delivery, string? ExtractFormat, ContactPerson? Contact);
 

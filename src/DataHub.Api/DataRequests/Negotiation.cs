@@ -102,10 +102,10 @@ public sealed class Negotiation(
         string? format = null;
         if (d == "extract")
         {
-            format = (extractFormat ?? "geojson").ToLowerInvariant();
-            if (format is not ("geojson" or "csv"))
+            format = (extractFormat ?? ExtractionFormats.GeoJson.Name).ToLowerInvariant();
+            if (ExtractionFormats.Find(format) is null)
             {
-                fail("extractFormat", $"Unknown format '{extractFormat}'. Formats: geojson, csv.");
+                fail("extractFormat", $"Unknown format '{extractFormat}'. Formats: {ExtractionFormats.Names}.");
             }
         }
         return (d, format);

@@ -11,15 +11,18 @@ using NpgsqlTypes;
 
 namespace DataHub.Api.Extraction;
 
-/// <summary>What a user asks to extract. Area: a bbox (WGS 84 lon/lat), a unit code, or a GeoJSON geometry (WGS 84).</summary>
-public sealed record ExtractionRequest(string? Dataset, IReadOnlyList<string>? Fields, string? Filter, JsonElement? Area, string? Format);
+/// <summary>
+/// What a user asks to extract. Area: a bbox (WGS 84 lon/lat), a unit code, or a GeoJSON geometry (WGS 84).
+/// Crs: the CRS (URI) a GeoPackage's geometries are written in, CRS84 when not given.
+/// </summary>
+public sealed record ExtractionRequest(string? Dataset, IReadOnlyList<string>? Fields, string? Filter, JsonElement? Area, string? Format, string? Crs = null);
 
 /// <summary>A job as the API shows it.</summary>
 public sealed record ExtractionJob(
     Guid Id, string Dataset, IReadOnlyList<string> Fields, string? Filter, JsonElement? Area, string Format,
     string RequestedBy, string Status, long? RowsTotal, long RowsWritten, double? Progress, long? FileBytes,
     string? Error, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, DateTimeOffset? ExpiresAt,
-    [property: JsonIgnore] string? FileName, Guid? GrantId = null);
+    [property: JsonIgnore] string? FileName, Guid? GrantId = null, string? Crs = null);
 
 /// <summary>
 /// Extraction jobs: checked when asked for, run by <see cref="ExtractionWorker"/>, recorded in
@@ -36,7 +39,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
 
     private const string Columns = """
         id, dataset_id, fields, filter, area::text, format, requested_by, status, rows_total, rows_written, file_bytes,
-        error, requested_at, finished_at, expires_at, file_name, grant_id
+        error, requested_at, finished_at, expires_at, file_name, grant_id, crs
         """;
 
     /// <summary>
@@ -104,10 +107,22 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         {
             Fail("fields", $"'{name}' is not a field of '{dataset.Id}' you may read. Fields: {string.Join(", ", scope.Fields.Select(f => f.Name))}.");
         }
-        var format = (request.Format ?? "geojson").ToLowerInvariant();
-        if (format is not ("geojson" or "csv"))
+        var format = ExtractionFormats.Find(request.Format ?? ExtractionFormats.GeoJson.Name);
+        if (format is null)
         {
-            Fail("format", $"Unknown format '{request.Format}'. Formats: geojson, csv.");
+            Fail("format", $"Unknown format '{request.Format}'. Formats: {ExtractionFormats.Names}.");
+        }
+        if (request.Crs is { } crsUri)
+        {
+            if (CrsRegistry.Find(crsUri) is null)
+            {
+                Fail("crs", $"Unknown CRS '{crsUri}'. CRSs: {string.Join(", ", CrsRegistry.Supported.Select(c => c.Uri))}.");
+            }
+            else if (format != ExtractionFormats.GeoPackage || !dataset.IsSpatial)
+            {
+                // GeoJSON is CRS84 by definition (RFC 7946); CSV keeps the same coordinates as GeoJSON.
+                Fail("crs", $"A CRS applies only to gpkg extracts of a dataset with geometry; {format?.Name ?? request.Format} files of '{dataset.Id}' are in CRS84.");
+            }
         }
         if (request.Area is { } area && area.ValueKind != JsonValueKind.Null && !dataset.IsSpatial)
         {
@@ -134,17 +149,18 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             return (null, errors);
         }
         await using var command = dataSource.CreateCommand($"""
-            insert into extraction.jobs (id, dataset_id, fields, filter, area, format, requested_by, client_address, status)
-            values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, 'queued') returning {Columns}
+            insert into extraction.jobs (id, dataset_id, fields, filter, area, format, requested_by, client_address, status, crs)
+            values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, 'queued', $9) returning {Columns}
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
         command.Parameters.Add(new NpgsqlParameter { Value = dataset.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = fields.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)request.Filter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = request.Area is { ValueKind: not JsonValueKind.Null } a ? a.GetRawText() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = format });
+        command.Parameters.Add(new NpgsqlParameter { Value = format!.Name });
         command.Parameters.Add(new NpgsqlParameter { Value = requestedBy });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)clientAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)CrsRegistry.Find(request.Crs ?? "")?.Uri ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (Read(reader), errors);
@@ -193,7 +209,8 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             id = claimed;
         }
         var job = (await FindAsync(id, ct))!;
-        var file = $"{job.Id}.{(job.Format == "csv" ? "csv" : "geojson")}";
+        var format = ExtractionFormats.Of(job);
+        var file = $"{job.Id}.{format.Extension}";
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, file);
         try
@@ -210,9 +227,15 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
                 await SetAsync(id, "rows_total = $2", (long)(await count.ExecuteScalarAsync(ct))!, ct);
             }
             long written;
-            await using (var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            if (format == ExtractionFormats.GeoPackage)
             {
-                written = job.Format == "csv"
+                var crs = CrsRegistry.Find(job.Crs ?? "") ?? CrsRegistry.Crs84;
+                written = await GeoPackageExtract.WriteAsync(connection, transaction, dataset, visible, where, sql, crs, path, n => ProgressAsync(id, n, ct), ct);
+            }
+            else
+            {
+                await using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                written = format == ExtractionFormats.Csv
                     ? await WriteCsvAsync(connection, transaction, dataset, visible, where, sql, output, id, ct)
                     : await WriteGeoJsonAsync(connection, transaction, dataset, visible, where, sql, output, id, ct);
             }
@@ -392,7 +415,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             r.IsDBNull(4) ? null : JsonDocument.Parse(r.GetString(4)).RootElement, r.GetString(5), r.GetString(6), status, total, written,
             progress, r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetFieldValue<DateTimeOffset>(12),
             r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
-            r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetGuid(16));
+            r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetGuid(16), r.IsDBNull(17) ? null : r.GetString(17));
     }
 }
 

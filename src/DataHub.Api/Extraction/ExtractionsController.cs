@@ -10,7 +10,7 @@ namespace DataHub.Api.Extraction;
 
 /// <summary>
 /// Extraction: a query over a dataset (fields, CQL2 filter, area) run as a job with progress,
-/// whose file (GeoJSON or CSV) is downloaded and expires. Every job is recorded, and requests and
+/// whose file (GeoJSON, CSV or GeoPackage) is downloaded and expires. Every job is recorded, and requests and
 /// downloads are in the audit trail. A caller sees its own jobs; auditors and administrators all.
 /// </summary>
 [ApiController]
@@ -24,6 +24,8 @@ public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSou
     /// Asks for an extraction. Body: {"dataset": "parcels", "fields": ["commune_code", "area_m2", "geometry"],
     /// "filter": "main_purpose_code = 'CLN'", "area": {"unit": "26500"}, "format": "geojson"}. Fields default to
     /// all the caller may read; area is {"bbox": [w, s, e, n]}, {"unit": code} or {"geometry": GeoJSON}, in WGS 84.
+    /// Format: geojson (default), csv or gpkg (GeoPackage); a gpkg may name the CRS of its geometries,
+    /// "crs": "http://www.opengis.net/def/crs/EPSG/0/9212" (VN-2000 TM-3), CRS84 otherwise.
     /// </summary>
     [HttpPost(Name = "CreateExtraction")]
     [ProducesResponseType<ExtractionJob>(StatusCodes.Status202Accepted, "application/json")]
@@ -73,9 +75,9 @@ public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSou
         return Ok(job);
     }
 
-    /// <summary>The job's file, while it has not expired (410 once it has).</summary>
+    /// <summary>The job's file (GeoJSON, CSV or GeoPackage, as asked), while it has not expired (410 once it has).</summary>
     [HttpGet("{id:guid}/file", Name = "GetExtractionFile")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<FileResult>(StatusCodes.Status200OK, ExtractionFormats.GeoJsonType, ExtractionFormats.CsvType, ExtractionFormats.GeoPackageType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
@@ -100,7 +102,7 @@ public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSou
             return Problem(statusCode: 409, title: "Not ready", detail: $"Extraction {id} is {job.Status}.");
         }
         await AuditTrail.AppendAsync(dataSource, User.Actor(), "extraction.downloaded", $"extraction:{job.Id}", new { job.Dataset, job.RowsWritten }, ct);
-        var type = job.Format == "csv" ? "text/csv; charset=utf-8" : "application/geo+json";
-        return PhysicalFile(extractions.PathOf(job), type, $"{job.Dataset}-{job.Id}.{(job.Format == "csv" ? "csv" : "geojson")}");
+        var format = ExtractionFormats.Of(job);
+        return PhysicalFile(extractions.PathOf(job), format.MediaType, $"{job.Dataset}-{job.Id}.{format.Extension}");
     }
 }

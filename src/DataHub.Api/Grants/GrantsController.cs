@@ -196,7 +196,7 @@ public sealed class GrantsController(
 
     /// <summary>The file of a one-off extract of the grant, while the grant is active and the file has not expired (410 once it has).</summary>
     [HttpGet("{grantId:guid}/extractions/{extractionId:guid}/file", Name = "GetGrantExtractionFile")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<FileResult>(StatusCodes.Status200OK, ExtractionFormats.GeoJsonType, ExtractionFormats.CsvType, ExtractionFormats.GeoPackageType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -223,9 +223,9 @@ public sealed class GrantsController(
         var dataset = (await catalogue.FindAsync(job.Dataset, ct))!;
         await grants.RecordReadAsync(grant!, User.Actor(), job.Dataset, "extract", job.RowsWritten,
             dataset.Fields.Where(f => job.Fields.Contains(f.Name)).ToList(), $"extraction={extractionId}", ct);
-        var type = job.Format == "csv" ? "text/csv; charset=utf-8" : "application/geo+json";
+        var format = ExtractionFormats.Of(job);
         Response.Headers.CacheControl = "no-store";
-        return PhysicalFile(extractions.PathOf(job), type, $"{job.Dataset}-{job.Id}.{(job.Format == "csv" ? "csv" : "geojson")}");
+        return PhysicalFile(extractions.PathOf(job), format.MediaType, $"{job.Dataset}-{job.Id}.{format.Extension}");
     }
 
     private async Task<Grant?> VisibleAsync(Guid grantId, CancellationToken ct) =>
