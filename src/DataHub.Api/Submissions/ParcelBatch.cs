@@ -42,10 +42,18 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         await ExecuteAsync("""
             update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
             """, ct);
+        // Set-based on purpose: validity of units and codes is written as anti-joins rather than
+        // calls of ref.unit_at / ref.code_valid per row (a call each, 15-20 us, and unit_at
+        // detoasts the unit's boundary), and each geometry is checked for validity once.
+        // Measured on 100,000 staged parcels: 7.1 s of checks before, see docs/performance.md.
         const string checks = """
-            select id::int, 'geometry', 'The geometry is not valid: ' || v.reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(v.location, ST_SRID(geom)), 4326), 7) || ' (lon lat)', '') || '.'
-            from staged_parcels, lateral ST_IsValidDetail(geom) v
-            where not retired and not v.valid
+            with shapes as materialized (
+              select id, v.valid, v.reason, v.location, ST_SRID(geom) as srid, case when v.valid then ST_Area(geom) end as area
+              from staged_parcels, lateral ST_IsValidDetail(geom) v
+              where not retired)
+            select id::int, 'geometry', 'The geometry is not valid: ' || reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(location, srid), 4326), 7) || ' (lon lat)', '') || '.'
+            from shapes
+            where not valid
             union all
             select id::int, 'geometry', 'The geometry lies outside Viet Nam (check the declared CRS and the axis order).'
             from staged_parcels
@@ -57,18 +65,26 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             where n > 1 and id <> first
             union all
             select id::int, 'properties.commune_code', format('Commune %s is not an administrative unit on %s, the registration date.', commune_code, registered_on)
-            from staged_parcels
-            where not retired and (ref.unit_at(commune_code, registered_on)).code is null
+            from staged_parcels s
+            where not retired and not exists (
+              select 1 from ref.admin_units a
+              where a.code = s.commune_code and a.valid_from <= s.registered_on and (a.valid_to is null or s.registered_on < a.valid_to))
             union all
             select s.id::int, format('properties.land_uses[%s].purpose_code', u.ordinality - 1),
                    format('Purpose code %s is not valid on %s (code list land_use_purpose).', u.value->>'purposeCode', s.registered_on)
             from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not ref.code_valid('land_use_purpose', u.value->>'purposeCode', s.registered_on)
+            where not s.retired and not exists (
+              select 1 from ref.codes c
+              where c.list_id = 'land_use_purpose' and c.code = u.value->>'purposeCode'
+                and c.valid_from <= s.registered_on and (c.valid_to is null or s.registered_on < c.valid_to))
             union all
             select s.id::int, format('properties.land_uses[%s].origin_code', u.ordinality - 1),
                    format('Origin code %s is not valid on %s (code list land_use_origin).', u.value->>'originCode', s.registered_on)
             from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not ref.code_valid('land_use_origin', u.value->>'originCode', s.registered_on)
+            where not s.retired and not exists (
+              select 1 from ref.codes c
+              where c.list_id = 'land_use_origin' and c.code = u.value->>'originCode'
+                and c.valid_from <= s.registered_on and (c.valid_to is null or s.registered_on < c.valid_to))
             union all
             select id::int, 'properties.land_uses', format('A parcel has exactly one main land use; this one has %s.', mains)
             from (select id, (select count(*) from jsonb_array_elements(land_uses) u where (u->>'isMain')::boolean) mains
@@ -80,9 +96,9 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
                   from staged_parcels where not retired) t
             where abs(total - area_m2) > 0.5
             union all
-            select id::int, 'properties.area_m2', format('area_m2 is %s m² but the geometry measures %s m² (more than 2 %% + 1 m² apart).', area_m2, round(ST_Area(geom)::numeric, 1))
-            from staged_parcels
-            where not retired and ST_IsValid(geom) and abs(area_m2 - ST_Area(geom)::numeric) > area_m2 * 0.02 + 1
+            select s.id::int, 'properties.area_m2', format('area_m2 is %s m² but the geometry measures %s m² (more than 2 %% + 1 m² apart).', s.area_m2, round(g.area::numeric, 1))
+            from staged_parcels s join shapes g using (id)
+            where g.valid and abs(s.area_m2 - g.area::numeric) > s.area_m2 * 0.02 + 1
             union all
             select s.id::int, 'properties', format('There is no parcel (%s, sheet %s, parcel %s) to retire.', s.commune_code, s.map_sheet, s.parcel_no)
             from staged_parcels s
