@@ -180,4 +180,23 @@ public sealed class PlanningZoneSubmissionTests(SeededHubFixture hub) : IClassFi
         Assert.Equal(1L, await hub.ScalarAsync<long>(
             "select count(*) from submissions.submissions where dataset_id = 'planning-zones' and status = 'applied' and submitted_by = $1", $"account:{zonesSteward}"));
     }
+
+    [Fact]
+    public async Task accepted_zone_changes_are_routed_to_the_outbox_by_the_zone_id()
+    {
+        await hub.ExecuteAsWriterAsync("update outbox.routes set enabled = true where dataset_id = 'planning-zones'");
+        try
+        {
+            await SubmitRequests.JsonAsync(await SubmitAsync(Zones.Collection(Zones.Planning("QH-I", "Z-1", 0))), HttpStatusCode.Created);
+            await SubmitRequests.JsonAsync(await SubmitAsync(Zones.Collection(Zones.Planning("QH-I", "Z-1", 0, purpose: "DGD"))), HttpStatusCode.Created);
+            var id = (await hub.ScalarAsync<long>("select id from land.planning_zones where (plan_code, zone_code) = ('QH-I', 'Z-1')"))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("insert,update", await hub.ScalarAsync<string>(
+                "select string_agg(change, ',' order by id) from outbox.messages where dataset_id = 'planning-zones' and target = 'ioc' and entity_key = $1", id));
+        }
+        finally
+        {
+            await hub.ExecuteAsWriterAsync("update outbox.routes set enabled = false where dataset_id = 'planning-zones'");
+        }
+    }
 }
