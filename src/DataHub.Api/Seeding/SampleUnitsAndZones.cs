@@ -57,29 +57,31 @@ public static class SampleUnitsAndZones
         var batch = new NpgsqlBatch(connection);
         long id = 1;
         const string sql = """
-            insert into land.planning_zones (id, plan_code, plan_kind, planned_purpose_code, period_from, period_to, unit_code, approved_by, geom)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            insert into land.planning_zones (id, plan_code, plan_kind, planned_purpose_code, period_from, period_to, unit_code, approved_by, geom, zone_code)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """;
         foreach (var c in SampleGeography.Communes)
         {
             var r = new SampleRandom(seed, c.Index, 20);
+            var zone = 0;
             foreach (var (qx, qy) in Quadrants)
             {
                 var geom = geography.Rectangle(SampleGeography.OriginEasting + c.Column * SampleGeography.CommuneSize + qx * 2500,
                     SampleGeography.OriginNorthing + c.Row * SampleGeography.CommuneSize + qy * 2500, 2500, 2500);
                 batch.BatchCommands.Add(Command(sql, id++, "QHSDD-2021-2030", "quy-hoach", r.Weighted<string>(PlannedPurposes), 2021, 2030, c.Code,
-                    "QĐ 1150/QĐ-UBND ngày 15/6/2022 (mẫu)", geom));
+                    "QĐ 1150/QĐ-UBND ngày 15/6/2022 (mẫu)", geom, ZoneCode(c.Code, ++zone)));
             }
         }
         foreach (var n in SampleGeography.NewCommunes)
         {
             var r = new SampleRandom(seed, n.Index, 21);
             var boundary = geography.NewCommuneBoundary(n).EnvelopeInternal;
+            var zone = 0;
             foreach (var (qx, qy) in Quadrants)
             {
                 var geom = geography.Rectangle(boundary.MinX + qx * 5000, boundary.MinY + qy * 5000, 5000, 5000);
                 batch.BatchCommands.Add(Command(sql, id++, "KHSDD-2026", "ke-hoach", r.Weighted<string>(PlannedPurposes), 2026, 2026, n.Code,
-                    "QĐ 245/QĐ-UBND ngày 20/01/2026 (mẫu)", geom));
+                    "QĐ 245/QĐ-UBND ngày 20/01/2026 (mẫu)", geom, ZoneCode(n.Code, ++zone)));
             }
         }
         await using (batch)
@@ -87,6 +89,9 @@ public static class SampleUnitsAndZones
             await batch.ExecuteNonQueryAsync(ct);
         }
     }
+
+    /// <summary>A zone's code within its plan or price table: the unit and a number, as migration 0090 gave the zones it found.</summary>
+    private static string ZoneCode(string unit, int n) => $"{unit}-{n:000}";
 
     private static readonly (int, int)[] Quadrants = [(0, 0), (1, 0), (0, 1), (1, 1)];
     private static readonly decimal[] PositionFactors = [1m, 0.6m, 0.4m, 0.25m];
@@ -98,8 +103,8 @@ public static class SampleUnitsAndZones
         long id = 1;
         const string sql = """
             insert into land.price_zones (id, price_table, land_type_code, road_name, segment_from, segment_to, position, price_per_m2,
-                                          effective_from, effective_to, unit_code, geom)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                          effective_from, effective_to, unit_code, geom, zone_code)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """;
         foreach (var c in SampleGeography.Communes)
         {
@@ -115,15 +120,17 @@ public static class SampleUnitsAndZones
                 ($"Đường Mẫu LX-{c.Index + 1:000}", "ranh giới phía Nam", "ngã tư trung tâm", Line(geography, x0 + 2500, y0, x0 + 2500, y0 + 2500)),
                 ($"Đường Mẫu LX-{c.Index + 1:000}", "ngã tư trung tâm", "ranh giới phía Bắc", Line(geography, x0 + 2500, y0 + 2500, x0 + 2500, y0 + 5000)),
             };
+            var zone = 0;
             foreach (var (road, from, to, line) in segments)
             {
+                var code = ZoneCode(c.Code, ++zone);
                 for (var position = 1; position <= PositionFactors.Length; position++)
                 {
                     var price = RoundPrice(basePrice * PositionFactors[position - 1]);
                     batch.BatchCommands.Add(Command(sql, id++, "BGD-2020-2024", urban ? "ODT" : "ONT", road, from, to, (short)position, price,
-                        new DateOnly(2020, 1, 1), (object)new DateOnly(2025, 1, 1), c.Code, line));
+                        new DateOnly(2020, 1, 1), (object)new DateOnly(2025, 1, 1), c.Code, line, code));
                     batch.BatchCommands.Add(Command(sql, id++, "BGD-2025", urban ? "ODT" : "ONT", road, from, to, (short)position, RoundPrice(price * 1.35m),
-                        new DateOnly(2025, 1, 1), DBNull.Value, c.Code, line));
+                        new DateOnly(2025, 1, 1), DBNull.Value, c.Code, line, code));
                 }
             }
         }

@@ -31,20 +31,36 @@ public interface IRecordBatch
     Task<BatchCounts> MergeAsync(CancellationToken ct);
 }
 
-/// <summary>The datasets that take submissions, each with its batch.</summary>
+/// <summary>
+/// The datasets that take submissions, each with its batch and the exchange structure versions it
+/// reads (newest last: the default when a submission names none). Planning and price zones take
+/// only v2: v1 has no zone_code, so a v1 record could not say which zone it updates.
+/// </summary>
 public static class RecordBatches
 {
-    private static readonly Dictionary<string, Func<NpgsqlConnection, NpgsqlTransaction, IRecordBatch>> Open = new()
+    private sealed record Entry(string[] Structures, Func<NpgsqlConnection, NpgsqlTransaction, IRecordBatch> Open, string? OlderStructures = null);
+
+    private const string ZonesV1 = "v1 has no zone_code, so its records could not be matched to the zones they update or retire";
+
+    private static readonly Dictionary<string, Entry> Open = new()
     {
-        ["parcels"] = (c, t) => new ParcelBatch(c, t),
-        ["land-statistics"] = (c, t) => new StatisticsBatch(c, t),
+        ["parcels"] = new(["v1"], (c, t) => new ParcelBatch(c, t)),
+        ["land-statistics"] = new(["v1"], (c, t) => new StatisticsBatch(c, t)),
+        ["planning-zones"] = new(["v2"], (c, t) => new PlanningZoneBatch(c, t), ZonesV1),
+        ["price-zones"] = new(["v2"], (c, t) => new PriceZoneBatch(c, t), ZonesV1),
     };
 
     public static IReadOnlyCollection<string> Datasets => Open.Keys;
 
     public static bool TakesSubmissions(string dataset) => Open.ContainsKey(dataset);
 
+    /// <summary>The structure versions a dataset's submissions may follow, oldest first.</summary>
+    public static IReadOnlyList<string> Structures(string dataset) => Open.TryGetValue(dataset, out var entry) ? entry.Structures : [];
+
+    /// <summary>Why a published structure older than the accepted ones is refused for submissions.</summary>
+    public static string? WhyNotOlder(string dataset) => Open.TryGetValue(dataset, out var entry) ? entry.OlderStructures : null;
+
     public static IRecordBatch For(string dataset, NpgsqlConnection connection, NpgsqlTransaction transaction) =>
-        Open.TryGetValue(dataset, out var create) ? create(connection, transaction)
+        Open.TryGetValue(dataset, out var entry) ? entry.Open(connection, transaction)
             : throw new InvalidOperationException($"dataset '{dataset}' takes no submissions");
 }

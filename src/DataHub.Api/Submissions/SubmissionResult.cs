@@ -5,7 +5,7 @@ namespace DataHub.Api.Submissions;
 
 /// <summary>What a submission did, or why it did nothing.</summary>
 public sealed record SubmissionResult(
-    Guid Id, string Dataset, string Status, string Mode, int Received, int Inserted, int Updated, int Unchanged,
+    Guid Id, string Dataset, string Structure, string Status, string Mode, int Received, int Inserted, int Updated, int Unchanged,
     int Retired, int Rejected, int ProblemCount, IReadOnlyList<SubmissionProblem> Problems,
     DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? RecordsRead, IReadOnlyList<OgcLink> Links)
 {

@@ -13,7 +13,8 @@ namespace DataHub.Api.Submissions;
 /// </summary>
 public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
-    public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy);
+    /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
+    public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null);
 
     /// <summary>The outcome: the stored result, and whether it was replayed for a repeated key.</summary>
     public sealed record Outcome(SubmissionStore.Stored Result, bool Replayed);
@@ -22,27 +23,47 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
     private int MaxRecords => configuration.GetValue("Submissions:MaxRecords", 1_000_000);
 
-    private void Precheck(Request request)
+    /// <summary>Refuses what can be refused before reading the body; returns the request with its structure version settled.</summary>
+    private Request Precheck(Request request)
     {
-        if (!RecordBatches.TakesSubmissions(request.Dataset.Id) || !structures.Has(request.Dataset.Id, "v1"))
+        var dataset = request.Dataset.Id;
+        var accepted = RecordBatches.Structures(dataset);
+        if (accepted.Count == 0 || !structures.Has(dataset, accepted[^1]))
         {
             throw new SubmissionRefusedException(422, "Submissions not open",
-                $"Submissions to '{request.Dataset.Id}' are not open yet; these datasets take submissions: {string.Join(", ", RecordBatches.Datasets)}.");
+                $"Submissions to '{dataset}' are not open; these datasets take submissions: {string.Join(", ", RecordBatches.Datasets)}.");
+        }
+        var structure = request.Structure ?? accepted[^1];
+        var expected = $"{accepted[^1]} (/api/v1/schemas/{dataset}/{accepted[^1]})";
+        if (!structures.Has(dataset, structure))
+        {
+            throw new SubmissionRefusedException(400, "Unknown exchange structure",
+                $"'{dataset}' has no exchange structure '{structure}'; submissions to it follow {expected}. The published ones are listed at /api/v1/schemas.");
+        }
+        if (!accepted.Contains(structure))
+        {
+            throw new SubmissionRefusedException(422, "Exchange structure not accepted for submissions",
+                $"Submissions to '{dataset}' follow exchange structure {expected}, not {structure}"
+                + (RecordBatches.WhyNotOlder(dataset) is { } why ? $": {why}." : ".") + " Nothing was written.");
         }
         CrsOf(request.Crs); // refuses an unknown crs parameter before reading anything
+        return request with { Structure = structure };
     }
 
     /// <summary>The whole submission within the request: read, check, apply, answer.</summary>
-    public Task<Outcome> SubmitAsync(Request request, CancellationToken ct) =>
-        ClaimThenAsync(request, "processing", (connection, transaction, id, body, digest) =>
-            ApplyAsync(connection, transaction, id, request.Dataset.Id, body, request.Ndjson, request.Crs, request.ValidOnly, digest, null, ct), ct);
+    public Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
+    {
+        request = Precheck(request);
+        return ClaimThenAsync(request, "processing", (connection, transaction, id, body, digest) =>
+            ApplyAsync(connection, transaction, id, request.Dataset.Id, request.Structure!, body, request.Ndjson, request.Crs, request.ValidOnly, digest, null, ct), ct);
+    }
 
     /// <summary>
     /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
     /// applies it later. Nothing is applied twice: the body is stored once per idempotency key.
     /// </summary>
     public Task<Outcome> AcceptAsync(Request request, CancellationToken ct) =>
-        ClaimThenAsync(request, "received", async (connection, transaction, id, body, digest) =>
+        ClaimThenAsync(Precheck(request), "received", async (connection, transaction, id, body, digest) =>
         {
             var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
             await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
@@ -55,7 +76,6 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     private async Task<Outcome> ClaimThenAsync(Request request, string status,
         Func<NpgsqlConnection, NpgsqlTransaction, Guid, Stream, Func<string>, Task> work, CancellationToken ct)
     {
-        Precheck(request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var body = new HashingStream(request.Body, hash);
         var id = Guid.CreateVersion7();
@@ -85,13 +105,13 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         {
             return false;
         }
-        var (id, dataset, ndjson, crs, validOnly, digest) = waiting.Value;
+        var (id, dataset, structure, ndjson, crs, validOnly, digest) = waiting.Value;
         await using var body = new StoredBodyStream(dataSource, id);
         await using var progress = new ProgressWriter(dataSource, id);
         await progress.ReportAsync(0, ct); // a hub killed during an earlier attempt left its count behind
         try
         {
-            await ApplyAsync(connection, transaction, id, dataset, body, ndjson, crs, validOnly, () => digest, progress, ct);
+            await ApplyAsync(connection, transaction, id, dataset, structure, body, ndjson, crs, validOnly, () => digest, progress, ct);
             await transaction.CommitAsync(ct);
         }
         catch (Exception e) when (e is SubmissionRefusedException or MalformedBodyException)
@@ -112,7 +132,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         return true;
     }
 
-    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string dataset, Stream body,
+    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string dataset, string structure, Stream body,
         bool ndjson, string? crs, bool validOnly, Func<string> digestOf, ProgressWriter? progress, CancellationToken ct)
     {
         await using (var writer = new NpgsqlCommand("select set_config('datahub.writer', $1, true)", connection, transaction))
@@ -169,7 +189,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             {
                 await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
                 {
-                    var failures = structures.Validate(dataset, "v1", feature);
+                    var failures = structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {
                         await valid.Writer.WriteAsync(new ValidRecord(index, feature, recordSrid), stop.Token);

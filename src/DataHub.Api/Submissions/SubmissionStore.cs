@@ -17,12 +17,12 @@ public static class SubmissionStore
     public static async Task<bool> ClaimAsync(NpgsqlConnection c, NpgsqlTransaction t, Guid id, SubmissionService.Request r, string status, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            insert into submissions.submissions (id, dataset_id, idempotency_key, status, mode, submitted_by, ndjson, crs)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            insert into submissions.submissions (id, dataset_id, idempotency_key, status, mode, submitted_by, ndjson, structure, crs)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             on conflict (dataset_id, idempotency_key) do nothing
             returning id
             """, c, t);
-        object?[] values = [id, r.Dataset.Id, r.IdempotencyKey, status, r.ValidOnly ? "valid-only" : "all-or-nothing", r.SubmittedBy, r.Ndjson];
+        object?[] values = [id, r.Dataset.Id, r.IdempotencyKey, status, r.ValidOnly ? "valid-only" : "all-or-nothing", r.SubmittedBy, r.Ndjson, r.Structure];
         command.AddValues(values);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Crs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(ct) is not null;
@@ -79,11 +79,11 @@ public static class SubmissionStore
     }
 
     /// <summary>The oldest waiting submission, locked for this transaction; others skip it.</summary>
-    public static async Task<(Guid Id, string Dataset, bool Ndjson, string? Crs, bool ValidOnly, string Digest)?> ClaimWaitingAsync(
+    public static async Task<(Guid Id, string Dataset, string Structure, bool Ndjson, string? Crs, bool ValidOnly, string Digest)?> ClaimWaitingAsync(
         NpgsqlConnection c, NpgsqlTransaction t, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            select id, dataset_id, ndjson, crs, mode = 'valid-only', body_sha256
+            select id, dataset_id, structure, ndjson, crs, mode = 'valid-only', body_sha256
             from submissions.submissions
             where status = 'received'
             order by received_at
@@ -95,8 +95,8 @@ public static class SubmissionStore
         {
             return null;
         }
-        return (reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.GetBoolean(4), reader.GetString(5));
+        return (reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetBoolean(5), reader.GetString(6));
     }
 
     public static async Task<int> CountAttemptAsync(NpgsqlDataSource dataSource, Guid id, string error, CancellationToken ct)
@@ -141,14 +141,14 @@ public static class SubmissionStore
 
     public sealed record Stored(Guid Id, string Dataset, string Status, string Mode, string? BodySha256, int Received, int Inserted,
         int Updated, int Unchanged, int Retired, int Rejected, int ProblemCount, IReadOnlyList<SubmissionProblem> Problems,
-        DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? Progress);
+        DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? Progress, string Structure);
 
     public static async Task<Stored?> FindAsync(NpgsqlDataSource dataSource, string dataset, Guid? id, string? key, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
             select id, dataset_id, status, mode, body_sha256, received, inserted, updated, unchanged, retired, rejected,
                    problem_count, problems::text, received_at, finished_at,
-                   (select p.records from submissions.progress p where p.submission_id = s.id)
+                   (select p.records from submissions.progress p where p.submission_id = s.id), structure
             from submissions.submissions s
             where dataset_id = $1 and (id = $2 or idempotency_key = $3)
             """);
@@ -165,6 +165,6 @@ public static class SubmissionStore
             reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
             JsonSerializer.Deserialize<List<SubmissionProblem>>(reader.GetString(12), Json) ?? [],
             reader.GetFieldValue<DateTimeOffset>(13), reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
-            reader.IsDBNull(15) ? null : reader.GetInt32(15));
+            reader.IsDBNull(15) ? null : reader.GetInt32(15), reader.GetString(16));
     }
 }

@@ -29,10 +29,11 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     /// Prefer: respond-async are stored and answered 202 with the status URL, which reports
     /// progress and then the result.
     /// </summary>
-    /// <param name="datasetId">The dataset (parcels or land-statistics).</param>
+    /// <param name="datasetId">The dataset (parcels, land-statistics, planning-zones or price-zones).</param>
     /// <param name="idempotencyKey">A key unique to this batch: a retry with the same key and body gets the first answer again and writes nothing twice.</param>
     /// <param name="mode">all-or-nothing (default) or valid-only.</param>
     /// <param name="crs">CRS of NDJSON geometries (EPSG:9212 or CRS84).</param>
+    /// <param name="structure">The exchange structure version the records follow (e.g. v2); by default the newest the dataset accepts (v1 for parcels and land-statistics, v2 for planning-zones and price-zones).</param>
     /// <param name="ct">Cancelled when the client goes away (nothing is written then).</param>
     [HttpPost(Name = "Submit")]
     [Consumes("application/geo+json", "application/json", "application/x-ndjson")]
@@ -46,7 +47,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<IActionResult> Submit(string datasetId, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [FromQuery] string? mode, [FromQuery] string? crs, CancellationToken ct)
+        [FromQuery] string? mode, [FromQuery] string? crs, [FromQuery] string? structure, CancellationToken ct)
     {
         if (await catalogue.FindAsync(datasetId, ct) is not { } dataset)
         {
@@ -72,7 +73,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
 
         var submission = new SubmissionService.Request(dataset, Request.Body,
             Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true,
-            idempotencyKey, mode == "valid-only", crs, SubmittedBy());
+            idempotencyKey, mode == "valid-only", crs, SubmittedBy(), structure);
         // Large (or unsized) bodies, or a client that asks for it, get 202 and a status URL.
         var asynchronous = Request.ContentLength is not { } length
             || length > configuration.GetValue<long>("Submissions:AsyncAboveBytes", 4L << 20)
@@ -150,9 +151,9 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         var self = $"{OgcLinks.Base(Request)}/api/v1/datasets/{s.Dataset}/submissions/{s.Id}";
         // 'received' with progress means a worker is reading it now.
         var status = s.Status == "received" && s.Progress is not null ? "processing" : s.Status;
-        return new SubmissionResult(s.Id, s.Dataset, status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
+        return new SubmissionResult(s.Id, s.Dataset, s.Structure, status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
             s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt, s.Progress,
             [new OgcLink(self, "self", "application/json", "This submission"),
-             new OgcLink($"{OgcLinks.Base(Request)}/api/v1/schemas/{s.Dataset}/v1", "describedby", "application/schema+json", "Exchange structure")]);
+             new OgcLink($"{OgcLinks.Base(Request)}/api/v1/schemas/{s.Dataset}/{s.Structure}", "describedby", "application/schema+json", "Exchange structure")]);
     }
 }

@@ -70,12 +70,14 @@ public sealed class SchemaEndpointTests(HubFixture hub) : IClassFixture<HubFixtu
         var catalogue = await Ogc.GetJsonAsync(client, "/api/v1/datasets");
         foreach (var dataset in catalogue.GetProperty("datasets").EnumerateArray().Where(d => d.GetProperty("sharingMode").GetString() == "default"))
         {
+            // Planning and price zones are linked to v2, the structure with their natural key (0090).
             var id = dataset.GetProperty("id").GetString();
-            Assert.EndsWith($"/api/v1/schemas/{id}/v1", dataset.GetProperty("exchangeStructure").GetString());
+            var version = id is "planning-zones" or "price-zones" ? "v2" : "v1";
+            Assert.EndsWith($"/api/v1/schemas/{id}/{version}", dataset.GetProperty("exchangeStructure").GetString());
         }
 
         var collection = await Ogc.GetJsonAsync(client, "/api/v1/collections/price-zones");
         Assert.Contains(collection.GetProperty("links").EnumerateArray(),
-            l => l.GetProperty("type").GetString() == "application/schema+json" && l.GetProperty("href").GetString()!.EndsWith("/api/v1/schemas/price-zones/v1", StringComparison.Ordinal));
+            l => l.GetProperty("type").GetString() == "application/schema+json" && l.GetProperty("href").GetString()!.EndsWith("/api/v1/schemas/price-zones/v2", StringComparison.Ordinal));
     }
 }

@@ -155,11 +155,13 @@ public sealed class LandStatisticsSubmissionTests(SeededHubFixture hub) : IClass
     public async Task a_dataset_without_a_batch_still_answers_422_naming_the_datasets_that_take_submissions()
     {
         var problem = await Problems.AssertProblemAsync(
-            await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/datasets/planning-zones/submissions")
+            await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/datasets/admin-units/submissions")
             {
                 Content = new StringContent(Collection(), Encoding.UTF8, "application/geo+json"),
-                Headers = { { "Idempotency-Key", "planning-1" } },
+                Headers = { { "Idempotency-Key", "admin-units-1" } },
             }), HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("land-statistics", problem.GetProperty("detail").GetString());
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains("land-statistics", detail);
+        Assert.Contains("planning-zones", detail);
     }
 }

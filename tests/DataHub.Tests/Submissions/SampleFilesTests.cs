@@ -9,6 +9,8 @@ public sealed class SampleFilesTests(SeededHubFixture hub) : IClassFixture<Seede
     [Theory]
     [InlineData("parcels", "parcels-small.geojson", 3)]
     [InlineData("land-statistics", "land-statistics-2025.geojson", 2)]
+    [InlineData("planning-zones", "planning-zones-2027.geojson", 3)]
+    [InlineData("price-zones", "price-zones-2026.geojson", 3)]
     public async Task a_sample_submission_is_applied(string dataset, string file, int records)
     {
         var body = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "samples", "submissions", file));

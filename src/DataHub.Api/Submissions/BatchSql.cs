@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using DataHub.Api.Infrastructure.Database;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DataHub.Api.Submissions;
+
+/// <summary>What the zone batches share: running a statement in the submission's transaction and reading a checks query.</summary>
+public static class BatchSql
+{
+    public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.AddValues(values);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Runs a checks query whose rows are (record index, field path, message) and adds each as a problem.</summary>
+    public static async Task ReadProblemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string checks, ProblemList problems, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(checks, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            problems.Add(new SubmissionProblem(reader.GetInt32(0), null, reader.GetString(1), reader.GetString(2)));
+        }
+    }
+
+    /// <summary>Runs a merge statement whose one row is (inserted, updated, retired, upserted records) and turns it into counts.</summary>
+    public static async Task<BatchCounts> CountsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (inserted, updated, retired, total) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3));
+        return new BatchCounts(inserted, updated, total - inserted - updated, retired);
+    }
+
+    /// <summary>The geometry checks every spatial batch makes: valid (with the reason and where), and inside Viet Nam.</summary>
+    public static string GeometryChecks(string table) => $"""
+        select id, 'geometry', 'The geometry is not valid: ' || v.reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(v.location, ST_SRID(geom)), 4326), 7) || ' (lon lat)', '') || '.'
+        from {table}, lateral ST_IsValidDetail(geom) v
+        where not retired and not v.valid
+        union all
+        select id, 'geometry', 'The geometry lies outside Viet Nam (check the declared CRS and the axis order).'
+        from {table}
+        where not retired and not ST_Within(ST_Transform(ST_Envelope(geom), 4326), ST_MakeEnvelope(102, 8, 110, 24, 4326))
+        """;
+
+    // Reading the properties of a record that passed its structure: a field is there with its type, or absent (a retirement).
+    public static string? Text(JsonElement p, string name) =>
+        p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static int? Whole(JsonElement p, string name) =>
+        p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
+
+    public static DateOnly? Date(JsonElement p, string name) =>
+        Text(p, name) is { } text && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
+    public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+
+    public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, int? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value.Value, type, ct);
+
+    public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, decimal? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value.Value, type, ct);
+
+    public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, DateOnly? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value.Value, type, ct);
+
+    public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, Geometry? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+}
