@@ -61,18 +61,19 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
         // A figure describes the state at the end of its year: units and codes are taken as on 31 December.
+        // Units and codes valid on the date are anti-joins, not ref.unit_at / ref.code_valid per row (see ParcelBatch).
         const string checks = """
             select id, 'properties.unit_code', format('Unit %s is not an administrative unit on %s (31 December of the year).', unit_code, make_date(year, 12, 31))
             from staged_statistics
-            where (ref.unit_at(unit_code, make_date(year, 12, 31))).code is null
+            where not exists (select 1 from ref.admin_units a where a.code = unit_code and a.valid_from <= make_date(year, 12, 31) and (a.valid_to is null or make_date(year, 12, 31) < a.valid_to))
             union all
             select id, 'properties.purpose_code', format('Purpose code %s is not valid on %s (code list land_use_purpose).', purpose_code, make_date(year, 12, 31))
             from staged_statistics
-            where not ref.code_valid('land_use_purpose', purpose_code, make_date(year, 12, 31))
+            where not exists (select 1 from ref.codes c where c.list_id = 'land_use_purpose' and c.code = purpose_code and c.valid_from <= make_date(year, 12, 31) and (c.valid_to is null or make_date(year, 12, 31) < c.valid_to))
             union all
             select id, 'properties.user_type_code', format('User type code %s is not valid on %s (code list land_user_type).', user_type_code, make_date(year, 12, 31))
             from staged_statistics
-            where not ref.code_valid('land_user_type', user_type_code, make_date(year, 12, 31))
+            where not exists (select 1 from ref.codes c where c.list_id = 'land_user_type' and c.code = user_type_code and c.valid_from <= make_date(year, 12, 31) and (c.valid_to is null or make_date(year, 12, 31) < c.valid_to))
             union all
             select id, 'properties', format('Duplicate figure (unit %s, purpose %s, user type %s, year %s): record %s has the same key.', unit_code, purpose_code, user_type_code, year, first)
             from (select id, unit_code, purpose_code, user_type_code, year, min(id) over w as first, count(*) over w as n
