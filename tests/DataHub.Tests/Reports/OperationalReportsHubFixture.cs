@@ -7,8 +7,8 @@ namespace DataHub.Tests.Reports;
 /// <summary>
 /// The seeded province with a history of operations written straight into the tables (SQL, so
 /// that the dates can lie on both sides of the 2025 reorganisation): 240 dossiers received from
-/// January 2025, every other day, under the communes and offices of their day, finishing on time,
-/// late, rejected, open or paused; 6 dossiers received yesterday, still in time; 60 data requests
+/// January 2025, every other day, under the communes and offices of their day, finishing on time
+/// or late (some after a pause or a tax stage), rejected, open or paused; 6 dossiers received yesterday, still in time; 60 data requests
 /// filed weekly by units that were merged, approved, refused, accepted, withdrawn or left open,
 /// with their grants and reads; 90 outbox messages delivered, dead-lettered or pending, with tries.
 /// The test operator is a land registrar too, to read the dossier statistics.
@@ -68,7 +68,13 @@ public sealed class OperationalReportsHubFixture : ReportsHubFixture
           (interval '30 days', 'in-processing', 'approve', 'result-ready', d.i % 6 = 1),
           (interval '32 days', 'result-ready', 'return-result', 'returned', d.i % 6 = 1),
           (interval '1 day', 'in-processing', 'pause', 'paused', d.i % 6 = 4),
-          (interval '10 days', 'in-processing', 'approve', 'result-ready', d.i % 6 = 5)
+          (interval '10 days', 'in-processing', 'approve', 'result-ready', d.i % 12 = 5),
+          -- Clocks that stopped and ran again: a pause resumed, a tax stage paid.
+          (interval '1 day', 'in-processing', 'pause', 'paused', d.i % 12 = 5),
+          (interval '4 days', 'paused', 'resume', 'in-processing', d.i % 12 = 5),
+          (interval '2 days', 'in-processing', 'send-to-tax', 'waiting-for-financial-obligation', d.i % 12 = 11),
+          (interval '6 days', 'waiting-for-financial-obligation', 'confirm-payment', 'obligation-fulfilled', d.i % 12 = 11),
+          (interval '10 days', 'obligation-fulfilled', 'approve', 'result-ready', d.i % 12 = 11)
         ) s(after, from_state, action, to_state, taken)
         where s.taken;
 
