@@ -8,7 +8,7 @@ namespace DataHub.Api.Reports;
 /// <param name="LabelEn">The label in English.</param>
 /// <param name="Level">0 the grand total, 1 a group (subtotal), 2 a detail line.</param>
 /// <param name="Details">The detail codes the line or column adds up (not serialised).</param>
-/// <param name="Kind">What the column counts: "area" (m²) or "count"; lines leave it null.</param>
+/// <param name="Kind">What the column holds: "area" (m²), "count", "percent", "days" or "minutes"; lines leave it null.</param>
 /// <param name="ValidOnDate">False for a code no longer (or not yet) valid on the report's date but present in the data.</param>
 public sealed record ReportAxis(
     string Key, string LabelVi, string LabelEn, int Level,
@@ -29,11 +29,19 @@ public sealed record ReportLine(ReportAxis Line, IReadOnlyList<ReportCell> Cells
 /// <summary>The stored figures a report was compared with.</summary>
 public sealed record StoredFigures(int Year, string AsAt, IReadOnlyList<string> Sources);
 
+/// <summary>The months an operational report covers (yyyy-mm, both included) and what its lines are.</summary>
+public sealed record ReportPeriod(string From, string To, string By);
+
+/// <summary>What the page's chart draws: these columns of the detail lines, stacked or side by side.</summary>
+public sealed record ReportChart(IReadOnlyList<string> Columns, bool Stacked, string AxisVi);
+
 /// <summary>
-/// A land statistics form as computed: lines × columns of cells, with what it was computed for.
-/// Flagged counts the detail lines with at least one figure that differs from the stored one.
+/// A report as computed: lines × columns of cells, with what it was computed for. A land
+/// statistics form describes a date; an operational report (Period set) the months of a period,
+/// as known at the end of Date. Flagged counts the detail lines with at least one figure that
+/// differs from the stored one.
 /// </summary>
 public sealed record Report(
     string Id, string Form, string TitleVi, string TitleEn, string Date, string Units, string? Unit, string? UnitName,
     StoredFigures? Stored, IReadOnlyList<ReportAxis> Columns, IReadOnlyList<ReportLine> Lines, int Flagged,
-    string LineHeadingVi, string LineHeadingEn, bool Spatial);
+    string LineHeadingVi, string LineHeadingEn, bool Spatial, ReportPeriod? Period = null, ReportChart? Chart = null);

@@ -14,14 +14,48 @@ internal static class ReportText
 {
     public static string UnitsVi(string units) => units == "old" ? "đơn vị hành chính cũ (trước 01/7/2025)" : "đơn vị hành chính mới (hiện hành)";
 
-    public static string FileName(Report report, string extension) =>
-        $"{report.Id}_{report.Date}_{report.Units}{(report.Unit is { } u ? "_" + u : "")}.{extension}";
+    /// <summary>Whether the lines are units, so that old or new units make a difference.</summary>
+    public static bool UnitsMatter(Report report) => report.Period is not { } p || p.By is "unit" or "office";
 
-    public static string Measure(ReportAxis column) => column.Kind == "count" ? "số lượng" : "m²";
+    public static string FileName(Report report, string extension) => report.Period is { } p
+        ? $"{report.Id}_{p.From}_{p.To}_{p.By}{(UnitsMatter(report) ? "_" + report.Units : "")}.{extension}"
+        : $"{report.Id}_{report.Date}_{report.Units}{(report.Unit is { } u ? "_" + u : "")}.{extension}";
 
-    public static string Heading(Report report) =>
-        $"Biểu {report.Form}: {report.TitleVi}. Số liệu đến ngày {DateOnly.ParseExact(report.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture):dd/MM/yyyy}, theo {UnitsVi(report.Units)}" +
-        (report.Unit is { } unit ? $", đơn vị {unit}{(report.UnitName is { } name ? " " + name : "")}" : "") + ".";
+    public static string Measure(ReportAxis column) => column.Kind switch
+    {
+        "count" => "số lượng",
+        "percent" => "%",
+        "days" => "ngày",
+        "minutes" => "phút",
+        _ => "m²",
+    };
+
+    /// <summary>The Excel number format of a column: whole counts, one decimal for the rest.</summary>
+    public static string Format(ReportAxis column) => column.Kind switch
+    {
+        "count" => "#,##0",
+        "percent" => "0.0",
+        _ => "#,##0.0",
+    };
+
+    /// <summary>A figure as text in a culture: counts whole, the rest with at least one decimal.</summary>
+    public static string Figure(ReportAxis column, decimal value, NumberFormatInfo numbers) =>
+        column.Kind == "count" ? value.ToString("0", numbers) : value.ToString("0.0##", numbers);
+
+    public static string Title(Report report) => report.Period is null ? $"Biểu {report.Form}" : report.TitleVi;
+
+    public static string Heading(Report report)
+    {
+        var date = DateOnly.ParseExact(report.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+        if (report.Period is { } p)
+        {
+            static string MonthVi(string month) => $"{month[5..]}/{month[..4]}";
+            return $"{report.TitleVi}: từ tháng {MonthVi(p.From)} đến tháng {MonthVi(p.To)}, theo {report.LineHeadingVi.ToLower(CultureInfo.GetCultureInfo("vi-VN"))}" +
+                (UnitsMatter(report) ? $" ({UnitsVi(report.Units)})" : "") + $". Số liệu đến ngày {date}.";
+        }
+        return $"Biểu {report.Form}: {report.TitleVi}. Số liệu đến ngày {date}, theo {UnitsVi(report.Units)}" +
+            (report.Unit is { } unit ? $", đơn vị {unit}{(report.UnitName is { } name ? " " + name : "")}" : "") + ".";
+    }
 }
 
 /// <summary>
@@ -41,13 +75,18 @@ public sealed class ReportCsvResult(Report report, bool vietnamese) : IActionRes
         // A byte-order mark: Excel reads the file as UTF-8 only with one, and the headers are Vietnamese.
         await using var text = new StreamWriter(http.Response.Body, new UTF8Encoding(true), 64 * 1024);
         await using var csv = CsvWriter.Create(text, new CsvWriterOptions { Separator = vietnamese ? ';' : ',' }, false);
+        var numbers = culture.NumberFormat;
+        if (report.Period is { } period)
+        {
+            await OperationalAsync(csv, period, numbers, ct);
+            return;
+        }
         foreach (var header in (string[])["Biểu", "Ngày số liệu", "Đơn vị hành chính", "Mã dòng", "Tên dòng", "Cấp dòng", "Mã cột", "Tên cột",
                      "Đơn vị tính", "Số liệu tính từ CSDL", "Số liệu đã báo cáo", "Chênh lệch", "Khác biệt"])
         {
             csv.WriteField(header);
         }
         await csv.EndRecordAsync(ct);
-        var numbers = culture.NumberFormat;
         string Number(decimal? value) => value is { } v ? v.ToString("0.0##", numbers) : "";
         foreach (var line in report.Lines)
         {
@@ -68,6 +107,37 @@ public sealed class ReportCsvResult(Report report, bool vietnamese) : IActionRes
                 csv.WriteField(Number(cell.Stored));
                 csv.WriteField(Number(cell.Difference));
                 csv.WriteField(cell.Flagged ? "có" : "");
+                await csv.EndRecordAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>An operational report: its period instead of a date, one figure per line and column, nothing stored to compare.</summary>
+    private async Task OperationalAsync(CsvWriter csv, ReportPeriod period, NumberFormatInfo numbers, CancellationToken ct)
+    {
+        foreach (var header in (string[])["Báo cáo", "Từ tháng", "Đến tháng", "Số liệu đến ngày", "Đơn vị hành chính", "Mã dòng", "Tên dòng", "Cấp dòng",
+                     "Mã cột", "Tên cột", "Đơn vị tính", "Số liệu"])
+        {
+            csv.WriteField(header);
+        }
+        await csv.EndRecordAsync(ct);
+        foreach (var line in report.Lines)
+        {
+            for (var i = 0; i < report.Columns.Count; i++)
+            {
+                var column = report.Columns[i];
+                csv.WriteField(report.TitleVi);
+                csv.WriteField(period.From);
+                csv.WriteField(period.To);
+                csv.WriteField(report.Date);
+                csv.WriteField(ReportText.UnitsMatter(report) ? (report.Units == "old" ? "cũ" : "mới") : "");
+                csv.WriteField(line.Key);
+                csv.WriteField(line.Line.LabelVi);
+                csv.WriteField(line.Line.Level.ToString(CultureInfo.InvariantCulture));
+                csv.WriteField(column.Key);
+                csv.WriteField(column.LabelVi);
+                csv.WriteField(ReportText.Measure(column));
+                csv.WriteField(ReportText.Figure(column, line.Cells[i].Computed, numbers));
                 await csv.EndRecordAsync(ct);
             }
         }
@@ -94,7 +164,8 @@ public sealed class ReportXlsxResult(Report report) : IActionResult
         await using (var workbook = await Spreadsheet.CreateNewAsync(body, cancellationToken: ct))
         {
             var styles = new Styles(workbook);
-            await SheetAsync(workbook, styles, "Tính từ CSDL", "Số liệu tính từ cơ sở dữ liệu đất đai", c => c.Computed, ct);
+            await SheetAsync(workbook, styles, "Tính từ CSDL",
+                report.Period is null ? "Số liệu tính từ cơ sở dữ liệu đất đai" : "Số liệu tính từ cơ sở dữ liệu của hệ thống", c => c.Computed, ct);
             if (report.Stored is { } stored)
             {
                 await SheetAsync(workbook, styles, "Số liệu đã báo cáo", $"Số liệu đã báo cáo năm {stored.Year} ({string.Join(", ", stored.Sources)})", c => c.Stored, ct);
@@ -116,14 +187,14 @@ public sealed class ReportXlsxResult(Report report) : IActionResult
             {
                 foreach (var flagged in (bool[])[false, true])
                 {
-                    foreach (var count in (bool[])[false, true])
+                    foreach (var format in (string[])["#,##0", "#,##0.0", "0.0"])
                     {
-                        var style = new Style { Font = { Bold = bold }, Format = NumberFormat.Custom(count ? "#,##0" : "#,##0.0") };
+                        var style = new Style { Font = { Bold = bold }, Format = NumberFormat.Custom(format) };
                         if (flagged)
                         {
                             style.Fill.Color = Color.FromArgb(0xFF, 0xD6, 0xD6);
                         }
-                        Numbers[(bold, flagged, count)] = workbook.AddStyle(style);
+                        Numbers[(bold, flagged, format)] = workbook.AddStyle(style);
                     }
                 }
             }
@@ -132,7 +203,7 @@ public sealed class ReportXlsxResult(Report report) : IActionResult
         public StyleId Title { get; }
         public StyleId Header { get; }
         public StyleId Total { get; }
-        public Dictionary<(bool Bold, bool Flagged, bool Count), StyleId> Numbers { get; } = [];
+        public Dictionary<(bool Bold, bool Flagged, string Format), StyleId> Numbers { get; } = [];
     }
 
     private async Task SheetAsync(Spreadsheet workbook, Styles styles, string name, string note, Func<ReportCell, decimal?> value, CancellationToken ct)
@@ -145,7 +216,7 @@ public sealed class ReportXlsxResult(Report report) : IActionResult
             options.Column(i + 3).Width = 16;
         }
         await workbook.StartWorksheetAsync(name, options, ct);
-        await workbook.AddRowAsync([new Cell($"Biểu {report.Form}", styles.Title)], ct);
+        await workbook.AddRowAsync([new Cell(ReportText.Title(report), styles.Title)], ct);
         await workbook.AddRowAsync([new Cell(ReportText.Heading(report))], ct);
         await workbook.AddRowAsync([new Cell(note)], ct);
         var header = new List<Cell> { new("Mã", styles.Header), new(report.LineHeadingVi, styles.Header) };
@@ -162,7 +233,7 @@ public sealed class ReportXlsxResult(Report report) : IActionResult
             for (var i = 0; i < report.Columns.Count; i++)
             {
                 var cell = line.Cells[i];
-                var style = styles.Numbers[(bold, cell.Flagged, report.Columns[i].Kind == "count")];
+                var style = styles.Numbers[(bold, cell.Flagged, ReportText.Format(report.Columns[i]))];
                 row.Add(value(cell) is { } v ? new Cell(v, style) : new Cell(""));
             }
             await workbook.AddRowAsync(row, ct);

@@ -16,7 +16,7 @@ public static class ReportPages
         var html = new HtmlBuilder();
         html.Append($"""
             <h1>Reports <span class="vi" lang="vi">Báo cáo, thống kê</span></h1>
-            <p>Land statistics in the structure of the official forms, computed from the land database for any date and for old or new administrative units, beside the stored statistics.</p>
+            <p>Land statistics in the structure of the official forms, computed from the land database for any date and for old or new administrative units, beside the stored statistics; and operational statistics by month (dossiers, special-request sharing, partner deliveries). Listed are those your rights let you read.</p>
             <table class="list"><thead><tr><th scope="col">Form</th><th scope="col">Report</th><th scope="col">Downloads</th></tr></thead><tbody>
             """);
         foreach (var r in list.Reports)
@@ -35,28 +35,44 @@ public static class ReportPages
     public static HtmlResult Page(HttpRequest request, Report report)
     {
         var self = $"{request.PathBase}/api/v1/reports/{report.Id}";
+        var parameters = report.Period is { } period
+            ? new Dictionary<string, string?> { ["from"] = period.From, ["to"] = period.To, ["by"] = period.By, ["units"] = ReportText.UnitsMatter(report) ? report.Units : null }
+            : new Dictionary<string, string?> { ["date"] = report.Date, ["units"] = report.Units, ["unit"] = report.Unit };
         string Link(string format, string? locale = null)
         {
-            var query = new Dictionary<string, string?> { ["date"] = report.Date, ["units"] = report.Units, ["unit"] = report.Unit, ["f"] = format, ["locale"] = locale };
+            var query = new Dictionary<string, string?>(parameters) { ["f"] = format, ["locale"] = locale };
             return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(self, query.Where(q => q.Value is not null)!);
         }
         var html = new HtmlBuilder();
+        if (report.Period is { } p)
+        {
+            Operational(html, self, report, p);
+        }
+        else
+        {
+            html.Append($"""
+                <h1>{report.Form} <span class="vi" lang="vi">{report.TitleVi}</span></h1>
+                <p>{report.TitleEn}. Figures as at the end of {report.Date}, by {(report.Units == "old" ? "the units before the 2025 reorganisation" : "today's administrative units")}{(report.Unit is { } u ? $", under {u} {report.UnitName}" : "")}.</p>
+                <form class="report-query" method="get" action="{self}">
+                <label>Date <input type="date" name="date" value="{report.Date}" required></label>
+                <label>Units <select name="units">
+                <option value="new"{Selected(report.Units == "new")}>new (today's)</option>
+                <option value="old"{Selected(report.Units == "old")}>old (before 1 July 2025)</option>
+                </select></label>
+                <label>Unit code <input type="text" name="unit" value="{report.Unit ?? ""}" placeholder="all" size="8"></label>
+                <input type="hidden" name="f" value="html">
+                <button type="submit" class="button">Compute</button>
+                </form>
+                """);
+        }
         html.Append($"""
-            <h1>{report.Form} <span class="vi" lang="vi">{report.TitleVi}</span></h1>
-            <p>{report.TitleEn}. Figures as at the end of {report.Date}, by {(report.Units == "old" ? "the units before the 2025 reorganisation" : "today's administrative units")}{(report.Unit is { } u ? $", under {u} {report.UnitName}" : "")}.</p>
-            <form class="report-query" method="get" action="{self}">
-            <label>Date <input type="date" name="date" value="{report.Date}" required></label>
-            <label>Units <select name="units">
-            <option value="new"{Selected(report.Units == "new")}>new (today's)</option>
-            <option value="old"{Selected(report.Units == "old")}>old (before 1 July 2025)</option>
-            </select></label>
-            <label>Unit code <input type="text" name="unit" value="{report.Unit ?? ""}" placeholder="all" size="8"></label>
-            <input type="hidden" name="f" value="html">
-            <button type="submit" class="button">Compute</button>
-            </form>
             <p class="downloads">Download: <a href="{Link("csv")}">CSV</a> · <a href="{Link("csv", "vi")}">CSV (Excel, tiếng Việt)</a> · <a href="{Link("xlsx")}">XLSX</a> · <a href="{Link("json")}">JSON</a></p>
             """);
-        if (report.Stored is { } stored)
+        if (report.Period is { } covered)
+        {
+            html.Append($"""<p id="comparison" class="summary">From {covered.From} to {covered.To} by {report.LineHeadingEn.ToLowerInvariant()}, as known at the end of {report.Date}. Open dossiers, pending messages and undecided requests are counted as they stand today.</p>""");
+        }
+        else if (report.Stored is { } stored)
         {
             html.Append($"""
                 <p id="comparison" class="{(report.Flagged > 0 ? "flagged-summary" : "summary")}">Compared with the stored figures of {stored.Year} (as at {stored.AsAt}; {string.Join(", ", stored.Sources)}): {report.Flagged.ToString(CultureInfo.InvariantCulture)} line(s) differ by {LandReports.Tolerance.ToString(CultureInfo.InvariantCulture)} m² or more; their cells are marked.</p>
@@ -67,7 +83,7 @@ public static class ReportPages
             html.Append($"""<p id="comparison" class="summary">No stored figures of {(report.Date.EndsWith("-12-31", StringComparison.Ordinal) ? report.Date[..4] : (int.Parse(report.Date[..4], CultureInfo.InvariantCulture) - 1).ToString(CultureInfo.InvariantCulture))} to compare with.</p>""");
         }
         html.Append($"""
-            <div class="chart"><canvas id="chart" role="img" aria-label="Chart of {report.Form}"></canvas></div>
+            <div class="chart"><canvas id="chart" role="img" aria-label="Chart of {report.TitleEn}"></canvas></div>
             """);
         if (report.Spatial)
         {
@@ -104,6 +120,39 @@ public static class ReportPages
         return HtmlLayout.Page(request, report.Form,
             [new("DataHub", HtmlUrls.Landing(request)), new("Reports", $"{request.PathBase}/api/v1/reports?f=html"), new(report.Form)],
             Link("json"), html.ToHtml(), "report.js", charts: true);
+    }
+
+    /// <summary>The title and query form of an operational report: the months, what the lines are, old or new units where they are units.</summary>
+    private static void Operational(HtmlBuilder html, string self, Report report, ReportPeriod period)
+    {
+        var definition = OperationalReport.All.First(r => r.Id == report.Id);
+        html.Append($"""
+            <h1>{report.TitleEn} <span class="vi" lang="vi">{report.TitleVi}</span></h1>
+            <p>{definition.DescriptionEn}</p>
+            <form class="report-query" method="get" action="{self}">
+            <label>From <input type="month" name="from" value="{period.From}" required></label>
+            <label>To <input type="month" name="to" value="{period.To}" required></label>
+            <label>Lines <select name="by">
+            """);
+        foreach (var by in definition.Bys)
+        {
+            html.Append($"""<option value="{by}"{Selected(period.By == by)}>{definition.Heading(by).En}</option>""");
+        }
+        html.Append($"</select></label>");
+        if (definition.HasUnits)
+        {
+            html.Append($"""
+                <label>Units (lines by unit) <select name="units">
+                <option value="new"{Selected(report.Units == "new")}>new (today's)</option>
+                <option value="old"{Selected(report.Units == "old")}>old (as recorded, before 1 July 2025)</option>
+                </select></label>
+                """);
+        }
+        html.Append($"""
+            <input type="hidden" name="f" value="html">
+            <button type="submit" class="button">Compute</button>
+            </form>
+            """);
     }
 
     private static RawHtml Selected(bool selected) => new(selected ? " selected" : "");

@@ -3,6 +3,8 @@ using Asp.Versioning;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Html;
+using DataHub.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DataHub.Api.Reports;
@@ -20,25 +22,32 @@ public sealed record ReportList(IReadOnlyList<ReportListEntry> Reports, IReadOnl
 [ApiVersion(1.0)]
 [Route("api/v{version:apiVersion}/reports")]
 [Tags("Reports")]
-[Microsoft.AspNetCore.Authorization.Authorize(Policy = DataHub.Api.Infrastructure.Auth.Permissions.DataRead)]
 public sealed class ReportsController(LandReports reports, TimeProvider time) : ControllerBase
 {
     private static readonly HashSet<string> Parameters = ["date", "units", "unit", "f", "locale"];
 
-    /// <summary>The reports the hub computes.</summary>
+    /// <summary>The reports the hub computes that the caller may read (land forms: data.read; dossiers: dossiers.read; sharing: requests.manage; deliveries: operations.manage).</summary>
     [HttpGet(Name = "GetReports")]
+    [Authorize(Policy = Permissions.SignedIn)]
     [ProducesResponseType<ReportList>(StatusCodes.Status200OK, "application/json", "text/html")]
     public ActionResult<ReportList> GetReports()
     {
         var self = OgcLinks.Base(Request) + Request.Path;
+        List<OgcLink> Links(string id, string form) =>
+        [
+            new($"{self}/{id}", "item", OgcLinks.Json, $"{form} as JSON"),
+            new($"{self}/{id}?f=html", "alternate", OgcLinks.Html, $"{form} as a page with charts"),
+            new($"{self}/{id}?f=csv", "alternate", OgcLinks.Csv, $"{form} as CSV"),
+            new($"{self}/{id}?f=xlsx", "alternate", ReportXlsxResult.ContentType, $"{form} as XLSX"),
+        ];
         var list = new ReportList(
-            ReportForm.All.Select(f => new ReportListEntry(f.Id, f.Form, f.TitleEn, f.TitleVi, f.DescriptionEn, f.Spatial,
             [
-                new($"{self}/{f.Id}", "item", OgcLinks.Json, $"{f.Form} as JSON"),
-                new($"{self}/{f.Id}?f=html", "alternate", OgcLinks.Html, $"{f.Form} as a page with charts"),
-                new($"{self}/{f.Id}?f=csv", "alternate", OgcLinks.Csv, $"{f.Form} as CSV"),
-                new($"{self}/{f.Id}?f=xlsx", "alternate", ReportXlsxResult.ContentType, $"{f.Form} as XLSX"),
-            ])).ToList(),
+                .. User.Has(Permissions.DataRead)
+                    ? ReportForm.All.Select(f => new ReportListEntry(f.Id, f.Form, f.TitleEn, f.TitleVi, f.DescriptionEn, f.Spatial, Links(f.Id, f.Form)))
+                    : [],
+                .. OperationalReport.All.Where(r => User.Has(r.Permission))
+                    .Select(r => new ReportListEntry(r.Id, r.Form, r.TitleEn, r.TitleVi, r.DescriptionEn, false, Links(r.Id, r.TitleEn))),
+            ],
             [new(self, "self", OgcLinks.Json, "The reports"), new($"{self}?f=html", "alternate", OgcLinks.Html, "The reports as HTML")]);
         return Request.WantsHtml() ? ReportPages.Index(Request, list) : list;
     }
@@ -56,6 +65,7 @@ public sealed class ReportsController(LandReports reports, TimeProvider time) : 
     /// <param name="locale">vi: CSV with semicolons and decimal commas, as Excel in Vietnamese expects.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{reportId}", Name = "GetReport")]
+    [Authorize(Policy = Permissions.DataRead)]
     [ProducesResponseType<Report>(StatusCodes.Status200OK, "application/json", "text/csv", ReportXlsxResult.ContentType, "text/html")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]

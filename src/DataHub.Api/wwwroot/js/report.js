@@ -1,5 +1,6 @@
 // Draws a report page's chart (Chart.js) and, for reports by administrative unit, its map
-// (Leaflet), from the JSON of the same URL. The table is already in the page.
+// (Leaflet), from the JSON of the same URL. The table is already in the page. An operational
+// report names the columns its chart draws (report.chart); the land forms draw hectares.
 'use strict';
 
 (function () {
@@ -8,7 +9,12 @@
   url.searchParams.set('f', 'json');
   const hectares = m2 => Math.round(m2 / 100) / 100;
   const number = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
-  const colours = { computed: '#1f6f50', stored: '#c9a227', NNP: '#6a9f3a', PNN: '#b5651d', CSD: '#9a9a9a', other: '#5778a4' };
+  const colours = {
+    computed: '#1f6f50', stored: '#c9a227', NNP: '#6a9f3a', PNN: '#b5651d', CSD: '#9a9a9a', other: '#5778a4',
+    ON_TIME: '#1f6f50', LATE: '#c0392b', OPEN_IN_TIME: '#5778a4', OPEN_OVERDUE: '#e67e22',
+    FILED: '#5778a4', APPROVED: '#1f6f50', REFUSED: '#c0392b', GRANTS: '#c9a227',
+    SENT: '#1f6f50', FAILED: '#c0392b', PENDING: '#e67e22',
+  };
 
   fetch(url.pathname + url.search, { headers: { Accept: 'application/json' } })
     .then(async response => {
@@ -40,6 +46,10 @@
 
   function chart(report) {
     if (!canvas || !window.Chart) {
+      return;
+    }
+    if (report.chart) {
+      figures(report);
       return;
     }
     let data;
@@ -89,6 +99,41 @@
         },
         plugins: {
           tooltip: { callbacks: { label: item => `${item.dataset.label}: ${number.format(item.parsed.x)} ha` } },
+        },
+      },
+    });
+  }
+
+  // An operational report: the chart's columns for each detail line, as counts.
+  function figures(report) {
+    const lines = detailLines(report);
+    const data = {
+      labels: lines.map(l => l.key === l.line.labelVi ? l.key : `${l.key} ${l.line.labelVi}`),
+      datasets: report.chart.columns.map(key => {
+        const index = column(report, key);
+        return {
+          label: report.columns[index].labelVi,
+          backgroundColor: colours[key] || colours.other,
+          data: lines.map(l => l.cells[index].computed),
+        };
+      }),
+    };
+    const byMonth = report.period && report.period.by === 'month';
+    canvas.parentElement.classList.toggle('tall', !byMonth && data.labels.length > 12);
+    new Chart(canvas, {
+      type: 'bar',
+      data,
+      options: {
+        indexAxis: byMonth ? 'x' : 'y',
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { stacked: report.chart.stacked, ticks: { autoSkip: byMonth } },
+          y: { stacked: report.chart.stacked, ticks: { autoSkip: false } },
+        },
+        plugins: {
+          title: { display: true, text: report.chart.axisVi },
+          tooltip: { callbacks: { label: item => `${item.dataset.label}: ${number.format(byMonth ? item.parsed.y : item.parsed.x)}` } },
         },
       },
     });
