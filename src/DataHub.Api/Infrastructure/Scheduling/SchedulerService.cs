@@ -62,7 +62,15 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, Npgsq
                 // Usually the database is not reachable yet; the hub serves meanwhile.
                 LogNotStarted(logger, retry.TotalSeconds, e);
             }
-            await Task.Delay(retry, stoppingToken);
+            try
+            {
+                await Task.Delay(retry, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while waiting to try again (a hub that failed to start, say): nothing to shut down.
+                return;
+            }
         }
     }
 
