@@ -1,4 +1,3 @@
-using DataHub.Api.Infrastructure.Database;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DataHub.Api.Land;
@@ -42,11 +41,10 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         await ExecuteAsync("""
             update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
             """, ct);
-        // Set-based on purpose: validity of units and codes is written as anti-joins rather than
-        // calls of ref.unit_at / ref.code_valid per row (a call each, 15-20 us, and unit_at
-        // detoasts the unit's boundary), and each geometry is checked for validity once.
-        // Measured on 100,000 staged parcels: 7.1 s of checks before, see docs/performance.md.
-        const string checks = """
+        // Set-based on purpose: units and codes through BatchSql's EXISTS conditions rather than a
+        // ref.unit_at / ref.code_valid call per row, and each geometry checked for validity once
+        // (docs/performance.md, ingest profile).
+        var checks = $$"""
             with shapes as materialized (
               select id, v.valid, v.reason, v.location, ST_SRID(geom) as srid, case when v.valid then ST_Area(geom) end as area
               from staged_parcels, lateral ST_IsValidDetail(geom) v
@@ -66,25 +64,17 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             union all
             select id::int, 'properties.commune_code', format('Commune %s is not an administrative unit on %s, the registration date.', commune_code, registered_on)
             from staged_parcels s
-            where not retired and not exists (
-              select 1 from ref.admin_units a
-              where a.code = s.commune_code and a.valid_from <= s.registered_on and (a.valid_to is null or s.registered_on < a.valid_to))
+            where not retired and not {{BatchSql.UnitValidOn("s.commune_code", "s.registered_on")}}
             union all
             select s.id::int, format('properties.land_uses[%s].purpose_code', u.ordinality - 1),
                    format('Purpose code %s is not valid on %s (code list land_use_purpose).', u.value->>'purposeCode', s.registered_on)
             from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not exists (
-              select 1 from ref.codes c
-              where c.list_id = 'land_use_purpose' and c.code = u.value->>'purposeCode'
-                and c.valid_from <= s.registered_on and (c.valid_to is null or s.registered_on < c.valid_to))
+            where not s.retired and not {{BatchSql.CodeValidOn("land_use_purpose", "u.value->>'purposeCode'", "s.registered_on")}}
             union all
             select s.id::int, format('properties.land_uses[%s].origin_code', u.ordinality - 1),
                    format('Origin code %s is not valid on %s (code list land_use_origin).', u.value->>'originCode', s.registered_on)
             from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not exists (
-              select 1 from ref.codes c
-              where c.list_id = 'land_use_origin' and c.code = u.value->>'originCode'
-                and c.valid_from <= s.registered_on and (c.valid_to is null or s.registered_on < c.valid_to))
+            where not s.retired and not {{BatchSql.CodeValidOn("land_use_origin", "u.value->>'originCode'", "s.registered_on")}}
             union all
             select id::int, 'properties.land_uses', format('A parcel has exactly one main land use; this one has %s.', mains)
             from (select id, (select count(*) from jsonb_array_elements(land_uses) u where (u->>'isMain')::boolean) mains
@@ -105,12 +95,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             where s.retired and not exists (select 1 from land.parcels p where (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no))
             order by 1, 2
             """;
-        await using var command = new NpgsqlCommand(checks, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            problems.Add(new SubmissionProblem(reader.GetInt32(0), null, reader.GetString(1), reader.GetString(2)));
-        }
+        await BatchSql.ReadProblemsAsync(connection, transaction, checks, problems, ct);
     }
 
     public Task DropAsync(IReadOnlySet<int> records, CancellationToken ct) =>
@@ -183,10 +168,6 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken ct, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.AddValues(values);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    private Task ExecuteAsync(string sql, CancellationToken ct, params object[] values) =>
+        BatchSql.ExecuteAsync(connection, transaction, sql, ct, values);
 }

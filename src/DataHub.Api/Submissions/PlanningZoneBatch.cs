@@ -47,8 +47,7 @@ public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransac
     {
         await BatchSql.ExecuteAsync(connection, transaction,
             "update staged_planning_zones set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212", ct);
-        // Units and codes valid on the date are anti-joins, not ref.unit_at / ref.code_valid per row (see ParcelBatch).
-        var checks = BatchSql.GeometryChecks("staged_planning_zones") + """
+        var checks = BatchSql.GeometryChecks("staged_planning_zones") + $$"""
             union all
             select id, 'properties.period_to', format('period_to %s is before period_from %s.', period_to, period_from)
             from staged_planning_zones
@@ -56,17 +55,17 @@ public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransac
             union all
             select id, 'properties.plan_kind', format('Plan kind %s is not valid on %s (code list plan_kind).', plan_kind, make_date(period_from, 1, 1))
             from staged_planning_zones
-            where not retired and not exists (select 1 from ref.codes c where c.list_id = 'plan_kind' and c.code = plan_kind and c.valid_from <= make_date(period_from, 1, 1) and (c.valid_to is null or make_date(period_from, 1, 1) < c.valid_to))
+            where not retired and not {{BatchSql.CodeValidOn("plan_kind", "plan_kind", "make_date(period_from, 1, 1)")}}
             union all
             select id, 'properties.planned_purpose_code',
                    format('Purpose code %s is not valid on %s (code list land_use_purpose).', planned_purpose_code, make_date(period_from, 1, 1))
             from staged_planning_zones
-            where not retired and not exists (select 1 from ref.codes c where c.list_id = 'land_use_purpose' and c.code = planned_purpose_code and c.valid_from <= make_date(period_from, 1, 1) and (c.valid_to is null or make_date(period_from, 1, 1) < c.valid_to))
+            where not retired and not {{BatchSql.CodeValidOn("land_use_purpose", "planned_purpose_code", "make_date(period_from, 1, 1)")}}
             union all
             select id, 'properties.unit_code',
                    format('Unit %s is not an administrative unit on %s (1 January of period_from).', unit_code, make_date(period_from, 1, 1))
             from staged_planning_zones
-            where not retired and not exists (select 1 from ref.admin_units a where a.code = unit_code and a.valid_from <= make_date(period_from, 1, 1) and (a.valid_to is null or make_date(period_from, 1, 1) < a.valid_to))
+            where not retired and not {{BatchSql.UnitValidOn("unit_code", "make_date(period_from, 1, 1)")}}
             union all
             select id, 'properties', format('Duplicate zone (plan %s, zone %s): record %s has the same key.', plan_code, zone_code, first)
             from (select id, plan_code, zone_code, min(id) over w as first

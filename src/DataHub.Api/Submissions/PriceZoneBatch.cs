@@ -52,8 +52,7 @@ public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransactio
         await BatchSql.ExecuteAsync(connection, transaction,
             "update staged_price_zones set geom = ST_Transform(geom, 9212) where not retired and ST_SRID(geom) <> 9212", ct);
         // Position (1-9) and a price above 0 are fixed by the exchange structure itself.
-        // Units and codes valid on the date are anti-joins, not ref.unit_at / ref.code_valid per row (see ParcelBatch).
-        var checks = BatchSql.GeometryChecks("staged_price_zones") + """
+        var checks = BatchSql.GeometryChecks("staged_price_zones") + $$"""
             union all
             select id, 'properties.effective_to', format('effective_to %s must be after effective_from %s.', effective_to, effective_from)
             from staged_price_zones
@@ -61,11 +60,11 @@ public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransactio
             union all
             select id, 'properties.land_type_code', format('Land type %s is not valid on %s (code list land_use_purpose).', land_type_code, effective_from)
             from staged_price_zones
-            where not retired and not exists (select 1 from ref.codes c where c.list_id = 'land_use_purpose' and c.code = land_type_code and c.valid_from <= effective_from and (c.valid_to is null or effective_from < c.valid_to))
+            where not retired and not {{BatchSql.CodeValidOn("land_use_purpose", "land_type_code", "effective_from")}}
             union all
             select id, 'properties.unit_code', format('Unit %s is not an administrative unit on %s (effective_from).', unit_code, effective_from)
             from staged_price_zones
-            where not retired and not exists (select 1 from ref.admin_units a where a.code = unit_code and a.valid_from <= effective_from and (a.valid_to is null or effective_from < a.valid_to))
+            where not retired and not {{BatchSql.UnitValidOn("unit_code", "effective_from")}}
             union all
             select id, 'properties', format('Duplicate price (table %s, zone %s, position %s): record %s has the same key.', price_table, zone_code, position, first)
             from (select id, price_table, zone_code, position, min(id) over w as first

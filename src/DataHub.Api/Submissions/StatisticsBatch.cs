@@ -1,4 +1,3 @@
-using DataHub.Api.Infrastructure.Database;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
@@ -61,19 +60,18 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
         // A figure describes the state at the end of its year: units and codes are taken as on 31 December.
-        // Units and codes valid on the date are anti-joins, not ref.unit_at / ref.code_valid per row (see ParcelBatch).
-        const string checks = """
+        var checks = $$"""
             select id, 'properties.unit_code', format('Unit %s is not an administrative unit on %s (31 December of the year).', unit_code, make_date(year, 12, 31))
             from staged_statistics
-            where not exists (select 1 from ref.admin_units a where a.code = unit_code and a.valid_from <= make_date(year, 12, 31) and (a.valid_to is null or make_date(year, 12, 31) < a.valid_to))
+            where not {{BatchSql.UnitValidOn("unit_code", "make_date(year, 12, 31)")}}
             union all
             select id, 'properties.purpose_code', format('Purpose code %s is not valid on %s (code list land_use_purpose).', purpose_code, make_date(year, 12, 31))
             from staged_statistics
-            where not exists (select 1 from ref.codes c where c.list_id = 'land_use_purpose' and c.code = purpose_code and c.valid_from <= make_date(year, 12, 31) and (c.valid_to is null or make_date(year, 12, 31) < c.valid_to))
+            where not {{BatchSql.CodeValidOn("land_use_purpose", "purpose_code", "make_date(year, 12, 31)")}}
             union all
             select id, 'properties.user_type_code', format('User type code %s is not valid on %s (code list land_user_type).', user_type_code, make_date(year, 12, 31))
             from staged_statistics
-            where not exists (select 1 from ref.codes c where c.list_id = 'land_user_type' and c.code = user_type_code and c.valid_from <= make_date(year, 12, 31) and (c.valid_to is null or make_date(year, 12, 31) < c.valid_to))
+            where not {{BatchSql.CodeValidOn("land_user_type", "user_type_code", "make_date(year, 12, 31)")}}
             union all
             select id, 'properties', format('Duplicate figure (unit %s, purpose %s, user type %s, year %s): record %s has the same key.', unit_code, purpose_code, user_type_code, year, first)
             from (select id, unit_code, purpose_code, user_type_code, year, min(id) over w as first, count(*) over w as n
@@ -81,12 +79,7 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
             where n > 1 and id <> first
             order by 1, 2
             """;
-        await using var command = new NpgsqlCommand(checks, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            problems.Add(new SubmissionProblem(reader.GetInt32(0), null, reader.GetString(1), reader.GetString(2)));
-        }
+        await BatchSql.ReadProblemsAsync(connection, transaction, checks, problems, ct);
     }
 
     public Task DropAsync(IReadOnlySet<int> records, CancellationToken ct) =>
@@ -95,7 +88,7 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
     public async Task<BatchCounts> MergeAsync(CancellationToken ct)
     {
         // Updates that change nothing are skipped by the history trigger and return no row: "unchanged".
-        await using var command = new NpgsqlCommand("""
+        return await BatchSql.CountsAsync(connection, transaction, """
             with upserted as (
               insert into land.statistics (unit_code, purpose_code, user_type_code, year, area_m2, source)
               select unit_code, purpose_code, user_type_code, year, area_m2, source from staged_statistics order by id
@@ -103,18 +96,10 @@ public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransacti
                 area_m2 = excluded.area_m2, source = excluded.source
               returning xmax = 0 as inserted)
             select (select count(*) from upserted where inserted), (select count(*) from upserted where not inserted),
-                   (select count(*) from staged_statistics)
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var (inserted, updated, total) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
-        return new BatchCounts(inserted, updated, total - inserted - updated, 0);
+                   0::bigint, (select count(*) from staged_statistics)
+            """, ct);
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken ct, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.AddValues(values);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    private Task ExecuteAsync(string sql, CancellationToken ct, params object[] values) =>
+        BatchSql.ExecuteAsync(connection, transaction, sql, ct, values);
 }
