@@ -2,7 +2,6 @@ using System.Globalization;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
-using DataHub.Api.Infrastructure.Html;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -78,7 +77,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
         {
             Fail(name, $"Unknown parameter '{name}'. Parameters: {string.Join(", ", parameters)}.");
         }
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
+        var today = ReportOutput.Today(time);
         var thisMonth = new DateOnly(today.Year, today.Month, 1);
         var last = Month("to", to, thisMonth) ?? thisMonth;
         var first = Month("from", from, last.AddMonths(-11)) ?? last.AddMonths(-11);
@@ -107,15 +106,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
         {
             Fail("units", $"'{units}' is neither 'old' (units as recorded, before the 2025 reorganisation) nor 'new' (today's units).");
         }
-        var format = (f ?? (Request.WantsHtml() ? "html" : "json")).ToLowerInvariant();
-        if (format is not ("json" or "csv" or "xlsx" or "html"))
-        {
-            Fail("f", $"Unknown format '{f}'. Formats: json, csv, xlsx, html.");
-        }
-        if (locale is not null && locale != "vi")
-        {
-            Fail("locale", $"Unknown locale '{locale}'; 'vi' is the one offered (CSV with semicolons and decimal commas).");
-        }
+        var format = ReportOutput.Format(Request, f, locale, Fail);
         if (errors.Count > 0)
         {
             return this.Invalid(errors);
@@ -124,13 +115,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
         // Units matter only where the lines are units; elsewhere the report says 'new' whatever was asked.
         var query = new OperationalQuery(first, last, lines, report.UnitBys.Contains(lines) ? unitSet : "new", today);
         var result = await reports.ComputeAsync(report, query, ct);
-        return format switch
-        {
-            "csv" => new ReportCsvResult(result, locale == "vi"),
-            "xlsx" => new ReportXlsxResult(result),
-            "html" => ReportPages.Page(Request, result),
-            _ => new JsonResult(result, ReportJson.Options),
-        };
+        return ReportOutput.Render(Request, result, format, locale);
 
         DateOnly? Month(string parameter, string? value, DateOnly fallback)
         {

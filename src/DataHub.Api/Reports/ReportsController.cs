@@ -83,7 +83,7 @@ public sealed class ReportsController(LandReports reports, TimeProvider time) : 
         {
             Fail(name, $"Unknown parameter '{name}'. Parameters: {string.Join(", ", Parameters)}.");
         }
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
+        var today = ReportOutput.Today(time);
         var day = today;
         if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
@@ -102,15 +102,7 @@ public sealed class ReportsController(LandReports reports, TimeProvider time) : 
         {
             Fail("units", $"'{units}' is neither 'old' (units before the 2025 reorganisation) nor 'new' (today's units).");
         }
-        var format = (f ?? (Request.WantsHtml() ? "html" : "json")).ToLowerInvariant();
-        if (format is not ("json" or "csv" or "xlsx" or "html"))
-        {
-            Fail("f", $"Unknown format '{f}'. Formats: json, csv, xlsx, html.");
-        }
-        if (locale is not null && locale != "vi")
-        {
-            Fail("locale", $"Unknown locale '{locale}'; 'vi' is the one offered (CSV with semicolons and decimal commas).");
-        }
+        var format = ReportOutput.Format(Request, f, locale, Fail);
         if (unit is { Length: 0 })
         {
             unit = null;
@@ -125,13 +117,7 @@ public sealed class ReportsController(LandReports reports, TimeProvider time) : 
         }
 
         var report = await reports.ComputeAsync(form, new ReportQuery(day, unitSet, unit), ct);
-        return format switch
-        {
-            "csv" => new ReportCsvResult(report, locale == "vi"),
-            "xlsx" => new ReportXlsxResult(report),
-            "html" => ReportPages.Page(Request, report),
-            _ => new JsonResult(report, ReportJson.Options),
-        };
+        return ReportOutput.Render(Request, report, format, locale);
     }
 }
 
