@@ -45,26 +45,14 @@ public sealed partial class DossierForms(string folder)
 /// <summary>One form's schema: validation with JSON pointers, and the walk the page and the withholding share.</summary>
 public sealed class FormSchema(JsonSchema schema, JsonElement root)
 {
-    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
-
     public JsonElement Root => root;
 
     public string Title => root.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "";
 
-    /// <summary>Each failure as (JSON pointer into the form, message).</summary>
+    /// <summary>What made the form invalid, each as (JSON pointer into the form, message), in pointer order.</summary>
     public IReadOnlyList<(string Pointer, string Message)> Validate(JsonElement form)
     {
-        var results = schema.Evaluate(form, Detailed);
-        if (results.IsValid)
-        {
-            return [];
-        }
-        return (results.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => (d.InstanceLocation.ToString(), e.Value)))
-            .Distinct()
-            .OrderBy(p => p.Item1, StringComparer.Ordinal)
-            .ToList();
+        return SchemaFailures.Of(schema, form).OrderBy(p => p.Pointer, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A property's schema with a local $ref followed ("#/$defs/parcel").</summary>

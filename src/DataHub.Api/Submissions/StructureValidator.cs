@@ -27,26 +27,15 @@ public sealed class StructureValidator
     }
 
     private static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
-    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
-
     public bool Has(string dataset, string version) => schemas.ContainsKey($"{dataset}/{version}");
 
-    /// <summary>Each failure as (JSON pointer into the record, message). A failed "if" only chooses a branch and is not reported.</summary>
+    /// <summary>What made the record invalid, each as (JSON pointer into the record, message): see <see cref="SchemaFailures"/>.</summary>
     public IReadOnlyList<(string Pointer, string Message)> Validate(string dataset, string version, JsonElement record)
     {
         var schema = schemas[$"{dataset}/{version}"];
         // Most records are valid: the Flag format stops at the first failure and builds no
         // report, several times cheaper; only an invalid record is evaluated again for details.
-        if (schema.Evaluate(record, FlagOnly).IsValid)
-        {
-            return [];
-        }
-        var results = schema.Evaluate(record, Detailed);
-        return (results.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 } && !d.EvaluationPath.ToString().Split('/').Contains("if"))
-            .SelectMany(d => d.Errors!.Select(e => (d.InstanceLocation.ToString(), e.Value)))
-            .Distinct()
-            .ToList();
+        return schema.Evaluate(record, FlagOnly).IsValid ? [] : SchemaFailures.Of(schema, record);
     }
 
     /// <summary>"/properties/land_uses/0/area_m2" as "properties.land_uses[0].area_m2".</summary>

@@ -124,6 +124,18 @@ public sealed class PlanningZoneSubmissionTests(SeededHubFixture hub) : IClassFi
     }
 
     [Fact]
+    public async Task a_record_wrong_in_one_property_is_reported_at_that_property_alone_not_at_the_geometry_branches_it_did_not_take()
+    {
+        // The geometry is a Polygon: of the structure's "Polygon, MultiPolygon or null" only the first
+        // branch applies, so the other two branches' failures are not problems of the record.
+        var response = await SubmitAsync(Zones.Collection(Zones.Planning("QH-ONE", "Z-1", 0, kind: "Quy Hoach!")));
+        var problems = ProblemsOf(await Problems.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity));
+        var problem = Assert.Single(problems);
+        Assert.Equal((0, "properties.plan_kind"), (problem.Record, problem.Path));
+        Assert.Equal(0, await ZonesAsync("QH-ONE"));
+    }
+
+    [Fact]
     public async Task valid_only_writes_the_valid_zones_and_reports_the_others()
     {
         var result = await SubmitRequests.JsonAsync(await SubmitAsync(Zones.Collection(
