@@ -24,7 +24,7 @@ public static class FeatureGeometry
         }
         try
         {
-            var geometry = JsonSerializer.Deserialize<Geometry>(g.GetRawText(), GeoJson);
+            var geometry = Parse(g);
             if (geometry is null)
             {
                 problem("geometry", "The record needs a geometry.");
@@ -42,6 +42,55 @@ public static class FeatureGeometry
             problem("geometry", $"The geometry is not valid GeoJSON: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// A GeoJSON geometry as NTS reads it. Polygons and MultiPolygons, the shapes of every land
+    /// record, are built straight from the parsed JSON: going through NTS's converter needs the
+    /// geometry's text again, which cost more than the rest of reading a parcel (docs/performance.md,
+    /// ingest). Anything else goes through the converter. Same factory, same coordinates (with Z
+    /// when a position has three numbers); a ring that does not close fails the same way.
+    /// </summary>
+    public static Geometry? Parse(JsonElement geometry)
+    {
+        var type = geometry.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type is "Polygon" or "MultiPolygon" && geometry.TryGetProperty("coordinates", out var coordinates) && coordinates.ValueKind == JsonValueKind.Array)
+        {
+            return type == "Polygon"
+                ? Polygon(coordinates)
+                : Factory.CreateMultiPolygon([.. coordinates.EnumerateArray().Select(Polygon)]);
+        }
+        return geometry.Deserialize<Geometry>(GeoJson);
+    }
+
+    // Floating precision, as the converter's own factory; the SRID is set by the caller.
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    private static Polygon Polygon(JsonElement rings)
+    {
+        var shell = Ring(rings[0]);
+        var holes = new LinearRing[rings.GetArrayLength() - 1];
+        for (var i = 0; i < holes.Length; i++)
+        {
+            holes[i] = Ring(rings[i + 1]);
+        }
+        return Factory.CreatePolygon(shell, holes);
+    }
+
+    private static LinearRing Ring(JsonElement positions)
+    {
+        var coordinates = new Coordinate[positions.GetArrayLength()];
+        var i = 0;
+        foreach (var position in positions.EnumerateArray())
+        {
+            coordinates[i++] = position.GetArrayLength() switch
+            {
+                2 => new Coordinate(position[0].GetDouble(), position[1].GetDouble()),
+                3 => new CoordinateZ(position[0].GetDouble(), position[1].GetDouble(), position[2].GetDouble()),
+                var n => throw new FormatException($"a position has {n} numbers; it needs 2 or 3"),
+            };
+        }
+        return Factory.CreateLinearRing(coordinates);
     }
 
     /// <summary>

@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace DataHub.Api.Submissions;
 
-/// <summary>A record that passed its exchange structure, with its index in the batch and the CRS of its geometry.</summary>
-public readonly record struct ValidRecord(int Index, JsonElement Feature, int Srid);
+/// <summary>
+/// A record that passed its exchange structure, with its index in the batch, the CRS of its
+/// geometry and, once its batch has prepared it (<see cref="IRecordBatch.Prepare"/>), the row to stage.
+/// </summary>
+public readonly record struct ValidRecord(int Index, JsonElement Feature, int Srid, object? Row = null);
 
 /// <summary>What a merge did, by natural key.</summary>
 public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int Retired);
@@ -18,6 +21,14 @@ public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int R
 public interface IRecordBatch
 {
     Task CreateStagingAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Turns a record that passed its exchange structure into the row to stage, or null when it
+    /// has problems (reported to <paramref name="problems"/>). Called on the checking threads,
+    /// several at once, so that the single COPY stream only writes; by default the record is read
+    /// while staging.
+    /// </summary>
+    ValidRecord? Prepare(ValidRecord record, ProblemList problems) => record;
 
     /// <summary>Stages the records; a record the dataset cannot read is reported to <paramref name="problems"/> and left out.</summary>
     Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct);

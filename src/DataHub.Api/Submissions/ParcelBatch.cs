@@ -22,17 +22,20 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
           add column land_uses jsonb not null, add column retired boolean not null;
         """, ct);
 
-    public Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct) =>
-        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, problems, ct), ct);
+    /// <summary>Reads the parcel, its geometry and land uses on a checking thread; staging then only writes.</summary>
+    public ValidRecord? Prepare(ValidRecord record, ProblemList problems) =>
+        ParcelRecords.Read(record.Index, record.Feature, record.Srid, problems) is { } r
+            ? record with { Row = (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired) }
+            : null;
 
-    private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<ValidRecord> records, ProblemList problems, [EnumeratorCancellation] CancellationToken ct)
+    public Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct) =>
+        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
+
+    private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<ValidRecord> records, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var record in records.WithCancellation(ct))
         {
-            if (ParcelRecords.Read(record.Index, record.Feature, record.Srid, problems) is { } r)
-            {
-                yield return (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired);
-            }
+            yield return ((ParcelRow, string, bool))record.Row!;
         }
     }
 
@@ -55,7 +58,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             union all
             select id::int, 'geometry', 'The geometry lies outside Viet Nam (check the declared CRS and the axis order).'
             from staged_parcels
-            where not retired and not ST_Within(ST_Transform(ST_Envelope(geom), 4326), ST_MakeEnvelope(102, 8, 110, 24, 4326))
+            where not retired and not {{BatchSql.InsideVietNam("geom")}}
             union all
             select id::int, 'properties', format('Duplicate parcel (%s, sheet %s, parcel %s): record %s has the same key.', commune_code, map_sheet, parcel_no, first)
             from (select id, commune_code, map_sheet, parcel_no, min(id) over w as first, count(*) over w as n
@@ -66,25 +69,12 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             from staged_parcels s
             where not retired and not {{BatchSql.UnitValidOn("s.commune_code", "s.registered_on")}}
             union all
-            select s.id::int, format('properties.land_uses[%s].purpose_code', u.ordinality - 1),
-                   format('Purpose code %s is not valid on %s (code list land_use_purpose).', u.value->>'purposeCode', s.registered_on)
-            from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not {{BatchSql.CodeValidOn("land_use_purpose", "u.value->>'purposeCode'", "s.registered_on")}}
-            union all
-            select s.id::int, format('properties.land_uses[%s].origin_code', u.ordinality - 1),
-                   format('Origin code %s is not valid on %s (code list land_use_origin).', u.value->>'originCode', s.registered_on)
-            from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u
-            where not s.retired and not {{BatchSql.CodeValidOn("land_use_origin", "u.value->>'originCode'", "s.registered_on")}}
-            union all
-            select id::int, 'properties.land_uses', format('A parcel has exactly one main land use; this one has %s.', mains)
-            from (select id, (select count(*) from jsonb_array_elements(land_uses) u where (u->>'isMain')::boolean) mains
-                  from staged_parcels where not retired) m
-            where mains <> 1
-            union all
-            select id::int, 'properties.land_uses', format('The land uses add up to %s m², the parcel has %s m².', total, area_m2)
-            from (select id, area_m2, (select sum((u->>'areaM2')::numeric) from jsonb_array_elements(land_uses) u) total
-                  from staged_parcels where not retired) t
-            where abs(total - area_m2) > 0.5
+            select s.id::int, format('properties.land_uses[%s].%s', u.ordinality - 1, c.field),
+                   format('%s code %s is not valid on %s (code list %s).', c.what, c.code, s.registered_on, c.list)
+            from staged_parcels s, jsonb_array_elements(s.land_uses) with ordinality u,
+                 lateral (values ('purpose_code', 'Purpose', 'land_use_purpose', u.value->>'purposeCode'),
+                                 ('origin_code', 'Origin', 'land_use_origin', u.value->>'originCode')) c(field, what, list, code)
+            where not s.retired and not {{BatchSql.CodeInListValidOn("c.list", "c.code", "s.registered_on")}}
             union all
             select s.id::int, 'properties.area_m2', format('area_m2 is %s m² but the geometry measures %s m² (more than 2 %% + 1 m² apart).', s.area_m2, round(g.area::numeric, 1))
             from staged_parcels s join shapes g using (id)
@@ -107,7 +97,8 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         // Every parcel this submission changed, and whether it is new. Updates that change
         // nothing are skipped by the history trigger and so return no row: they stay "unchanged".
         await ExecuteAsync("""
-            create temp table touched (parcel_id bigint not null, inserted boolean not null) on commit drop;
+            create temp table touched (parcel_id bigint not null, inserted boolean not null,
+                                       commune_code text, map_sheet int, parcel_no int) on commit drop;
 
             with upserted as (
               insert into land.parcels (commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address,
@@ -119,17 +110,29 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
                 area_m2 = excluded.area_m2, legal_area_m2 = excluded.legal_area_m2, address = excluded.address,
                 old_commune_code = excluded.old_commune_code, old_map_sheet = excluded.old_map_sheet,
                 old_parcel_no = excluded.old_parcel_no, registered_on = excluded.registered_on, geom = excluded.geom
-              returning id, xmax = 0 as inserted)
-            insert into touched select id, inserted from upserted;
+              returning id, xmax = 0 as inserted, commune_code, map_sheet, parcel_no)
+            insert into touched select * from upserted;
 
+            -- A new parcel has no land uses yet: they are written as they are, without looking
+            -- for ones to replace (most of a large batch is usually new parcels).
+            insert into land.land_uses (parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main)
+            select t.parcel_id, u."purposeCode", u."areaM2", u."longTerm", u."useUntil", u."originCode", u."isMain"
+            from touched t
+            join staged_parcels s using (commune_code, map_sheet, parcel_no)
+            cross join lateral jsonb_to_recordset(s.land_uses) as u("purposeCode" text, "areaM2" numeric, "longTerm" boolean,
+                                                                    "useUntil" date, "originCode" text, "isMain" boolean)
+            where t.inserted and not s.retired;
+
+            -- A parcel that existed (updated or unchanged) has its land uses replaced by purpose.
             create temp table target_uses on commit drop as
             select p.id as parcel_id, u."purposeCode" as purpose_code, u."areaM2" as area_m2, u."longTerm" as long_term,
                    u."useUntil" as use_until, u."originCode" as origin_code, u."isMain" as is_main
             from staged_parcels s
+            left join touched t using (commune_code, map_sheet, parcel_no)
             join land.parcels p on (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)
             cross join lateral jsonb_to_recordset(s.land_uses) as u("purposeCode" text, "areaM2" numeric, "longTerm" boolean,
                                                                     "useUntil" date, "originCode" text, "isMain" boolean)
-            where not s.retired;
+            where not s.retired and t.inserted is not true;
 
             with removed as (
               delete from land.land_uses u
@@ -143,7 +146,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
                 area_m2 = excluded.area_m2, long_term = excluded.long_term, use_until = excluded.use_until,
                 origin_code = excluded.origin_code, is_main = excluded.is_main
               returning parcel_id)
-            insert into touched select parcel_id, false from removed union all select parcel_id, false from written;
+            insert into touched (parcel_id, inserted) select parcel_id, false from removed union all select parcel_id, false from written;
             """, ct);
 
         var retired = (int)await ScalarAsync<long>("""

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using DataHub.Api.Land;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.Converters;
 
 namespace DataHub.Api.Submissions;
 
@@ -18,8 +17,6 @@ public sealed record StagedParcel(ParcelRow Parcel, IReadOnlyList<LandUseRow> La
 public static class ParcelRecords
 {
     public const int MaxLandUses = 999; // land-use staging ids are record * 1000 + position
-
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
 
     private static readonly HashSet<string> Known =
         ["commune_code", "map_sheet", "parcel_no", "area_m2", "legal_area_m2", "address", "old_commune_code",
@@ -103,6 +100,19 @@ public static class ParcelRecords
                 }
                 n++;
             }
+            // Rules of one record alone are checked here, on the checking threads, rather than in SQL.
+            if (uses.Count == n)
+            {
+                var mains = uses.Count(u => u.IsMain);
+                if (mains != 1)
+                {
+                    Problem("properties.land_uses", $"A parcel has exactly one main land use; this one has {mains}.");
+                }
+                if (area is { } parcelArea && uses.Sum(u => u.AreaM2) is var total && Math.Abs(total - parcelArea) > 0.5m)
+                {
+                    Problem("properties.land_uses", string.Create(CultureInfo.InvariantCulture, $"The land uses add up to {total} m², the parcel has {parcelArea} m²."));
+                }
+            }
         }
 
         MultiPolygon? geometry = null;
@@ -114,7 +124,7 @@ public static class ParcelRecords
         {
             try
             {
-                geometry = JsonSerializer.Deserialize<Geometry>(g.GetRawText(), GeoJson) switch
+                geometry = FeatureGeometry.Parse(g) switch
                 {
                     MultiPolygon m => m,
                     Polygon polygon => new MultiPolygon([polygon]),

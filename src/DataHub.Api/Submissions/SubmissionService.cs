@@ -11,7 +11,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, IConfiguration configuration, ILogger<SubmissionService> logger)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, SubmissionSignal signal, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null);
@@ -62,12 +62,19 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
     /// applies it later. Nothing is applied twice: the body is stored once per idempotency key.
     /// </summary>
-    public Task<Outcome> AcceptAsync(Request request, CancellationToken ct) =>
-        ClaimThenAsync(Precheck(request), "received", async (connection, transaction, id, body, digest) =>
+    public async Task<Outcome> AcceptAsync(Request request, CancellationToken ct)
+    {
+        var outcome = await ClaimThenAsync(Precheck(request), "received", async (connection, transaction, id, body, digest) =>
         {
             var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
             await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
         }, ct);
+        if (!outcome.Replayed)
+        {
+            signal.Notify();
+        }
+        return outcome;
+    }
 
     /// <summary>
     /// Claims the idempotency key in a new transaction and runs <paramref name="work"/> over the
@@ -148,10 +155,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         var batch = RecordBatches.For(dataset, connection, transaction);
         await batch.CreateStagingAsync(ct);
 
-        // Records are read on one task and checked against the exchange structure on the other
-        // cores (the schema check is the costliest step per record), while the batch stages the
-        // checked ones through COPY: bounded channels keep memory flat. Staging order does not
-        // matter; every row carries its record index.
+        // Records are read on one task, checked against the exchange structure and prepared for
+        // staging (geometry and all) on one task per core, while the batch only writes the prepared
+        // rows through COPY: bounded channels keep memory flat. Staging order does not matter;
+        // every row carries its record index.
         async IAsyncEnumerable<ValidRecord> Records([EnumeratorCancellation] CancellationToken token)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -192,7 +199,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                     var failures = structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {
-                        await valid.Writer.WriteAsync(new ValidRecord(index, feature, recordSrid), stop.Token);
+                        if (batch.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)
+                        {
+                            await valid.Writer.WriteAsync(prepared, stop.Token);
+                        }
                         continue;
                     }
                     var fid = feature.ValueKind == System.Text.Json.JsonValueKind.Object && feature.TryGetProperty("id", out var f) ? f.ToString() : null;
@@ -204,7 +214,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             }
 
             var reading = Task.Run(ReadAll, stop.Token);
-            var checkers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount - 1)).Select(_ => Task.Run(CheckAll, stop.Token)).ToArray();
+            var checkers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(CheckAll, stop.Token)).ToArray();
             var checking = Task.WhenAll(checkers).ContinueWith(t => valid.Writer.Complete(Unwrap(t.Exception?.InnerException)), TaskScheduler.Default);
             try
             {

@@ -4,7 +4,7 @@ namespace DataHub.Api.Submissions;
 /// Applies submissions that were answered 202, oldest first, one at a time per hub process.
 /// Started with the hub, so a hub killed mid-way takes its unfinished submission up again.
 /// </summary>
-public sealed partial class SubmissionWorker(SubmissionService service, ILogger<SubmissionWorker> logger, IConfiguration configuration) : BackgroundService
+public sealed partial class SubmissionWorker(SubmissionService service, SubmissionSignal signal, ILogger<SubmissionWorker> logger, IConfiguration configuration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +27,14 @@ public sealed partial class SubmissionWorker(SubmissionService service, ILogger<
                 // The database may be unreachable for a while; the submission stays waiting.
                 LogFailed(logger, e);
             }
-            await Task.Delay(idle, stoppingToken);
+            try
+            {
+                await signal.WaitAsync(idle, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -7,6 +7,7 @@ public static class SubmissionsSetup
     {
         builder.Services.AddSingleton<StructureValidator>();
         builder.Services.AddSingleton<SubmissionService>();
+        builder.Services.AddSingleton<SubmissionSignal>();
         builder.Services.AddHostedService<SubmissionWorker>();
         return builder;
     }
