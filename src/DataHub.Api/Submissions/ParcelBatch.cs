@@ -114,7 +114,10 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             insert into touched select * from upserted;
 
             -- A new parcel has no land uses yet: they are written as they are, without looking
-            -- for ones to replace (most of a large batch is usually new parcels).
+            -- for ones to replace (most of a large batch is usually new parcels). The parcel's own
+            -- insert has put it in the change feed, so its land uses are not recorded again
+            -- (schemas/sql/0102_changes_recorded_with.sql).
+            select set_config('datahub.changes_recorded_with', 'land.land_uses', true);
             insert into land.land_uses (parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main)
             select t.parcel_id, u."purposeCode", u."areaM2", u."longTerm", u."useUntil", u."originCode", u."isMain"
             from touched t
@@ -122,17 +125,23 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             cross join lateral jsonb_to_recordset(s.land_uses) as u("purposeCode" text, "areaM2" numeric, "longTerm" boolean,
                                                                     "useUntil" date, "originCode" text, "isMain" boolean)
             where t.inserted and not s.retired;
+            select set_config('datahub.changes_recorded_with', '', true);
 
             -- A parcel that existed (updated or unchanged) has its land uses replaced by purpose.
+            -- (Materialized first: joined with land.parcels only for the parcels that existed,
+            -- none in an all-new batch, instead of hashing the whole table.)
             create temp table target_uses on commit drop as
+            with existed as materialized (
+              select s.commune_code, s.map_sheet, s.parcel_no, s.land_uses
+              from staged_parcels s
+              where not s.retired
+                and not exists (select 1 from touched t where t.inserted and (t.commune_code, t.map_sheet, t.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)))
             select p.id as parcel_id, u."purposeCode" as purpose_code, u."areaM2" as area_m2, u."longTerm" as long_term,
                    u."useUntil" as use_until, u."originCode" as origin_code, u."isMain" as is_main
-            from staged_parcels s
-            left join touched t using (commune_code, map_sheet, parcel_no)
+            from existed s
             join land.parcels p on (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)
             cross join lateral jsonb_to_recordset(s.land_uses) as u("purposeCode" text, "areaM2" numeric, "longTerm" boolean,
-                                                                    "useUntil" date, "originCode" text, "isMain" boolean)
-            where not s.retired and t.inserted is not true;
+                                                                    "useUntil" date, "originCode" text, "isMain" boolean);
 
             with removed as (
               delete from land.land_uses u
