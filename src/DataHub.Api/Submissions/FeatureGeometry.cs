@@ -68,6 +68,10 @@ public static class FeatureGeometry
 
     private static Polygon Polygon(JsonElement rings)
     {
+        if (rings.GetArrayLength() == 0)
+        {
+            return Factory.CreatePolygon(); // empty, as the converter reads it (the structures require a ring anyway)
+        }
         var shell = Ring(rings[0]);
         var holes = new LinearRing[rings.GetArrayLength() - 1];
         for (var i = 0; i < holes.Length; i++)
