@@ -221,20 +221,11 @@ internal sealed class ArrayKeywords
 
     public static ArrayKeywords? From(JsonElement schema, Check? items, Check? contains)
     {
-        long? Count(string keyword)
-        {
-            if (!schema.TryGetProperty(keyword, out var value))
-            {
-                return null;
-            }
-            var count = value.GetDouble();
-            return count == Math.Truncate(count) && count >= 0 ? (long)count : throw new ArgumentException($"'{keyword}' must be a non-negative integer");
-        }
-        var minItems = Count("minItems");
-        var maxItems = Count("maxItems");
+        var minItems = Keywords.Count(schema, "minItems");
+        var maxItems = Keywords.Count(schema, "maxItems");
         // As JsonSchema.Net reads them: minContains 1 unless given, both only with contains.
-        var minContains = (int?)Count("minContains") ?? 1;
-        var maxContains = (int?)Count("maxContains");
+        var minContains = (int?)Keywords.Count(schema, "minContains") ?? 1;
+        var maxContains = (int?)Keywords.Count(schema, "maxContains");
         return minItems is null && maxItems is null && items is null && contains is null
             ? null
             : new ArrayKeywords(minItems ?? 0, maxItems ?? long.MaxValue, items, contains, minContains, maxContains);

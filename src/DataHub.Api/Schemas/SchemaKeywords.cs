@@ -173,20 +173,22 @@ internal static class Keywords
             ? value.CompareTo(approximate)
             : JsonMath.NumberCompare(instance, limit);
 
+    /// <summary>A keyword whose value is a count (minLength, maxItems, minContains, ...), or null when absent.</summary>
+    public static long? Count(JsonElement schema, string keyword)
+    {
+        if (!schema.TryGetProperty(keyword, out var value))
+        {
+            return null;
+        }
+        var count = value.GetDouble();
+        return count == Math.Truncate(count) && count >= 0 ? (long)count : throw new ArgumentException($"'{keyword}' must be a non-negative integer");
+    }
+
     /// <summary>minLength, maxLength, pattern and format "date" of one schema, or null.</summary>
     public static Check? Strings(JsonElement schema)
     {
-        long? Length(string keyword)
-        {
-            if (!schema.TryGetProperty(keyword, out var value))
-            {
-                return null;
-            }
-            var length = value.GetDouble();
-            return length == Math.Truncate(length) && length >= 0 ? (long)length : throw new ArgumentException($"'{keyword}' must be a non-negative integer");
-        }
-        var minLength = Length("minLength");
-        var maxLength = Length("maxLength");
+        var minLength = Count(schema, "minLength");
+        var maxLength = Count(schema, "maxLength");
         // As JsonSchema.Net builds it: ECMAScript, so that \d is [0-9] (not Arabic-Indic digits); $ still matches before a final \n.
         var pattern = schema.TryGetProperty("pattern", out var p) ? new Regex(p.GetString()!, RegexOptions.ECMAScript | RegexOptions.Compiled) : null;
         var date = schema.TryGetProperty("format", out var f) && f.GetString() == "date";

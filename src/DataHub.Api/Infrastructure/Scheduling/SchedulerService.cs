@@ -33,8 +33,6 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, Npgsq
     private readonly Lock gate = new();
     private IScheduler? started;
     private Task? shutdown;
-    // Held (not used) so that the container creates the data source before this service.
-    private readonly NpgsqlDataSource database = dataSource;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,7 +86,7 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, Npgsq
     {
         try
         {
-            await using var command = database.CreateCommand($"select 1 from {SchedulingSetup.TablePrefix}locks limit 1");
+            await using var command = dataSource.CreateCommand($"select 1 from {SchedulingSetup.TablePrefix}locks limit 1");
             await command.ExecuteScalarAsync(ct);
             return true;
         }
