@@ -13,13 +13,17 @@ public readonly record struct ValidRecord(int Index, JsonElement Feature, int Sr
 public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int Retired);
 
 /// <summary>
-/// One dataset's part of a submission, inside the submission's transaction: stage the records
-/// (binary COPY into a temporary table), check them together in SQL, drop the ones with
-/// problems (mode=valid-only), merge the rest by natural key. Reading, structure validation,
+/// One dataset's part of a submission: stage the records (binary COPY into an unlogged table of
+/// the submission's staging schema, named without the schema: <see cref="SubmissionStaging"/>),
+/// check them together in SQL, drop the ones with problems (mode=valid-only), merge the rest by
+/// natural key. Staging and checking run on the staging connection, dropping and merging in the
+/// submission's transaction, the merge possibly while the checks run: so the checks only read, and
+/// staging leaves the rows as they are merged (in the stored CRS). Reading, structure validation,
 /// idempotency and the async path are the same for every dataset (<see cref="SubmissionService"/>).
 /// </summary>
 public interface IRecordBatch
 {
+    /// <summary>Creates the staging table (unlogged, without autovacuum: it lives for one submission).</summary>
     Task CreateStagingAsync(CancellationToken ct);
 
     /// <summary>

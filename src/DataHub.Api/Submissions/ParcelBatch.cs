@@ -6,8 +6,8 @@ using Npgsql;
 namespace DataHub.Api.Submissions;
 
 /// <summary>
-/// A parcels submission inside its transaction: records go through the bulk write path
-/// (LandCopy, binary COPY) into a temporary staging table, are checked together in SQL, and
+/// A parcels submission: records go through the bulk write path
+/// (LandCopy, binary COPY) into a staging table, are checked together in SQL, and
 /// are merged into the land tables by natural key (commune, map sheet, parcel number); the
 /// history triggers keep every previous version.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
-        create temp table staged_parcels (like land.parcels) on commit drop;
+        create unlogged table staged_parcels (like land.parcels) with (autovacuum_enabled = false);
         alter table staged_parcels
           alter column geom type geometry, alter column written_by drop not null, alter column valid_from drop not null,
           add column land_uses jsonb not null, add column retired boolean not null;
@@ -28,8 +28,15 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             ? record with { Row = (r.Parcel, JsonSerializer.Serialize(r.LandUses, Json), r.Retired) }
             : null;
 
-    public Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct) =>
-        LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
+    public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
+    {
+        var staged = await LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
+        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
+        await ExecuteAsync("""
+            update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
+            """, ct);
+        return staged;
+    }
 
     private static async IAsyncEnumerable<(ParcelRow, string, bool)> Rows(IAsyncEnumerable<ValidRecord> records, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -41,9 +48,6 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
 
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
-        await ExecuteAsync("""
-            update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
-            """, ct);
         // Set-based on purpose: units and codes through BatchSql's EXISTS conditions rather than a
         // ref.unit_at / ref.code_valid call per row, and each geometry checked for validity once
         // (docs/performance.md, ingest profile).

@@ -5,7 +5,7 @@ namespace DataHub.Api.Submissions;
 
 /// <summary>
 /// A planning-zones submission (exchange structure v2) inside its transaction: zones are copied
-/// (binary COPY) into a temporary staging table, checked together in SQL, and merged into
+/// (binary COPY) into a staging table, checked together in SQL, and merged into
 /// land.planning_zones by their natural key (plan_code, zone_code); the history trigger keeps
 /// every previous version and skips no-op updates. Codes and units are taken as on 1 January of
 /// period_from: a plan is drawn on the units and code lists in force when its period starts.
@@ -13,10 +13,10 @@ namespace DataHub.Api.Submissions;
 public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
     public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, """
-        create temp table staged_planning_zones (
+        create unlogged table staged_planning_zones (
           id int not null, plan_code text not null, zone_code text not null, retired boolean not null,
           plan_kind text, planned_purpose_code text, period_from int, period_to int, unit_code text, approved_by text,
-          geom geometry) on commit drop;
+          geom geometry) with (autovacuum_enabled = false);
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
@@ -40,13 +40,16 @@ public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransac
             await importer.WriteOrNullAsync(BatchSql.Text(p, "approved_by"), NpgsqlDbType.Text, ct);
             await importer.WriteOrNullAsync(geometry, NpgsqlDbType.Geometry, ct);
         }
-        return await importer.CompleteAsync(ct);
+        var staged = await importer.CompleteAsync(ct);
+        await importer.DisposeAsync();
+        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
+        await BatchSql.ExecuteAsync(connection, transaction,
+            "update staged_planning_zones set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212", ct);
+        return staged;
     }
 
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
-        await BatchSql.ExecuteAsync(connection, transaction,
-            "update staged_planning_zones set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212", ct);
         var checks = BatchSql.GeometryChecks("staged_planning_zones") + $$"""
             union all
             select id, 'properties.period_to', format('period_to %s is before period_from %s.', period_to, period_from)

@@ -5,7 +5,7 @@ namespace DataHub.Api.Submissions;
 
 /// <summary>
 /// A price-zones submission (exchange structure v2) inside its transaction: prices are copied
-/// (binary COPY) into a temporary staging table, checked together in SQL, and merged into
+/// (binary COPY) into a staging table, checked together in SQL, and merged into
 /// land.price_zones by their natural key (price_table, zone_code, position); the history trigger
 /// keeps every previous version and skips no-op updates. Land types and units are taken as on
 /// effective_from, the day the price starts to apply.
@@ -13,10 +13,10 @@ namespace DataHub.Api.Submissions;
 public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
     public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, """
-        create temp table staged_price_zones (
+        create unlogged table staged_price_zones (
           id int not null, price_table text not null, zone_code text not null, position smallint not null, retired boolean not null,
           land_type_code text, road_name text, segment_from text, segment_to text, price_per_m2 numeric,
-          effective_from date, effective_to date, unit_code text, geom geometry) on commit drop;
+          effective_from date, effective_to date, unit_code text, geom geometry) with (autovacuum_enabled = false);
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
@@ -44,13 +44,16 @@ public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransactio
             await importer.WriteOrNullAsync(BatchSql.Text(p, "unit_code"), NpgsqlDbType.Text, ct);
             await importer.WriteOrNullAsync(geometry, NpgsqlDbType.Geometry, ct);
         }
-        return await importer.CompleteAsync(ct);
+        var staged = await importer.CompleteAsync(ct);
+        await importer.DisposeAsync();
+        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
+        await BatchSql.ExecuteAsync(connection, transaction,
+            "update staged_price_zones set geom = ST_Transform(geom, 9212) where not retired and ST_SRID(geom) <> 9212", ct);
+        return staged;
     }
 
     public async Task CheckAsync(ProblemList problems, CancellationToken ct)
     {
-        await BatchSql.ExecuteAsync(connection, transaction,
-            "update staged_price_zones set geom = ST_Transform(geom, 9212) where not retired and ST_SRID(geom) <> 9212", ct);
         // Position (1-9) and a price above 0 are fixed by the exchange structure itself.
         var checks = BatchSql.GeometryChecks("staged_price_zones") + $$"""
             union all

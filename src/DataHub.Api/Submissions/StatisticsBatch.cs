@@ -6,17 +6,17 @@ using NpgsqlTypes;
 namespace DataHub.Api.Submissions;
 
 /// <summary>
-/// A land-statistics submission inside its transaction: figures are copied (binary COPY) into a
-/// temporary staging table, checked together in SQL against the units and code lists in force
+/// A land-statistics submission: figures are copied (binary COPY) into a
+/// staging table, checked together in SQL against the units and code lists in force
 /// on 31 December of their year, and upserted into land.statistics by its key (unit, purpose,
 /// user type, year); the history trigger keeps every previous figure and skips no-op updates.
 /// </summary>
 public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
     public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
-        create temp table staged_statistics (
+        create unlogged table staged_statistics (
           id int not null, unit_code text not null, purpose_code text not null, user_type_code text not null,
-          year int not null, area_m2 numeric not null, source text not null) on commit drop;
+          year int not null, area_m2 numeric not null, source text not null) with (autovacuum_enabled = false);
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)

@@ -51,12 +51,46 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     }
 
     /// <summary>The whole submission within the request: read, check, apply, answer.</summary>
-    public Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
+    public async Task<Outcome> SubmitAsync(Request request, CancellationToken ct)
     {
         request = Precheck(request);
-        return ClaimThenAsync(request, "processing", (connection, transaction, id, body, digest) =>
-            ApplyAsync(connection, transaction, id, request.Dataset.Id, request.Structure!, body, request.Ndjson, request.Crs, request.ValidOnly, digest, null, ct), ct);
+        Guid? staged = null;
+        try
+        {
+            return await ClaimThenAsync(request, "processing", (connection, transaction, id, body, digest) =>
+            {
+                staged = id;
+                return ApplyAsync(connection, transaction, id, request.Dataset.Id, request.Structure!, body, request.Ndjson, request.Crs, request.ValidOnly, digest, null, ct);
+            }, ct);
+        }
+        finally
+        {
+            if (staged is { } id)
+            {
+                await DropStagingAsync(id);
+            }
+        }
     }
+
+    /// <summary>
+    /// Drops a submission's staging schema once its transaction has ended, whatever the outcome.
+    /// Not cancellable: the request may have been aborted. A schema left behind (the hub was
+    /// killed, the database went away) is swept by the worker.
+    /// </summary>
+    private async Task DropStagingAsync(Guid id)
+    {
+        try
+        {
+            await SubmissionStaging.DropAsync(dataSource, id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            LogStagingNotDropped(logger, id, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The staging schema of submission {Id} could not be dropped now; the worker sweeps it later")]
+    private static partial void LogStagingNotDropped(ILogger logger, Guid id, Exception exception);
 
     /// <summary>
     /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
@@ -116,6 +150,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         await using var body = new StoredBodyStream(dataSource, id);
         await using var progress = new ProgressWriter(dataSource, id);
         await progress.ReportAsync(0, ct); // a hub killed during an earlier attempt left its count behind
+        await SubmissionStaging.DropAsync(dataSource, id, ct); // and maybe its staged rows
         try
         {
             await ApplyAsync(connection, transaction, id, dataset, structure, body, ndjson, crs, validOnly, () => digest, progress, ct);
@@ -136,8 +171,16 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                 await SubmissionStore.RejectWholeAsync(dataSource, id, $"The submission could not be applied: {e.MessageText}", ct);
             }
         }
+        finally
+        {
+            await transaction.DisposeAsync(); // ended (committed or rolled back) before its staging goes
+            await DropStagingAsync(id);
+        }
         return true;
     }
+
+    /// <summary>Drops staging left behind by submissions that ended without dropping theirs (see <see cref="SubmissionStaging"/>).</summary>
+    public Task<int> SweepStagingAsync(CancellationToken ct) => SubmissionStaging.SweepAsync(dataSource, ct);
 
     private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string dataset, string structure, Stream body,
         bool ndjson, string? crs, bool validOnly, Func<string> digestOf, ProgressWriter? progress, CancellationToken ct)
@@ -152,8 +195,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         var reader = new FeatureReader(body, ndjson);
         var received = 0;
         int? srid = null;
+        // Staged through a second connection, so that checking and merging can overlap (SubmissionStaging).
+        await SubmissionStaging.ReserveAsync(connection, transaction, id, ct);
+        await using var staging = await SubmissionStaging.OpenAsync(dataSource, id, ct);
         var batch = RecordBatches.For(dataset, connection, transaction);
-        await batch.CreateStagingAsync(ct);
+        var stager = RecordBatches.For(dataset, staging.Connection, staging.Transaction);
+        await stager.CreateStagingAsync(ct);
 
         // Records are read on one task, checked against the exchange structure and prepared for
         // staging (geometry and all) on one task per core, while the batch only writes the prepared
@@ -199,7 +246,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                     var failures = structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {
-                        if (batch.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)
+                        if (stager.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)
                         {
                             await valid.Writer.WriteAsync(prepared, stop.Token);
                         }
@@ -232,7 +279,8 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await batch.StageAsync(Records(ct), problems, ct);
+        await stager.StageAsync(Records(ct), problems, ct);
+        await staging.CommitStagedAsync(ct);
         var staged = clock.Elapsed;
         if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
         {
@@ -242,30 +290,70 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         {
             throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
         }
-        await batch.CheckAsync(problems, ct);
-        var checkedAt = clock.Elapsed;
+
+        // An all-or-nothing submission whose records all passed so far is merged while the staging
+        // connection runs the SQL checks: most submissions are valid, and the two then take the
+        // longer one's time instead of their sum. A problem found rolls the merge back (a merge that
+        // failed because of it, e.g. on a duplicate key, included). Valid-only submissions are
+        // checked first: what they merge depends on the problems.
+        var checker = RecordBatches.For(dataset, staging.Connection, staging.Transaction);
+        var speculative = !validOnly && problems.Count == 0;
+        var merged = speculative ? MergeSpeculativelyAsync(connection, transaction, batch, ct) : null;
+        TimeSpan checkedIn;
+        try
+        {
+            await checker.CheckAsync(problems, ct);
+            await staging.Transaction.CommitAsync(ct);
+            checkedIn = clock.Elapsed - staged;
+        }
+        finally
+        {
+            if (merged is not null)
+            {
+                await merged.ContinueWith(_ => { }, TaskScheduler.Default); // the connection is free again before anything else uses it
+            }
+        }
 
         var counts = new BatchCounts(0, 0, 0, 0);
         string status;
         if (problems.Count > 0 && !validOnly)
         {
+            if (merged is not null)
+            {
+                await BatchSql.ExecuteAsync(connection, transaction, "rollback to savepoint speculative_merge", ct);
+            }
             status = "rejected";
         }
         else
         {
-            if (problems.Count > 0)
+            if (merged is not null)
             {
-                await batch.DropAsync(problems.Records, ct);
+                counts = await merged; // a failure the checks did not explain is the submission's failure
+                await BatchSql.ExecuteAsync(connection, transaction, "release savepoint speculative_merge", ct);
             }
-            counts = await batch.MergeAsync(ct);
+            else
+            {
+                if (problems.Count > 0)
+                {
+                    await batch.DropAsync(problems.Records, ct);
+                }
+                counts = await batch.MergeAsync(ct);
+            }
             status = "applied";
         }
         await SubmissionStore.FinishAsync(connection, transaction, id, status, digestOf(), received, counts, problems.Records.Count, problems, ct);
-        LogFinished(logger, id, dataset, status, received, staged.TotalSeconds, (checkedAt - staged).TotalSeconds, (clock.Elapsed - checkedAt).TotalSeconds);
+        LogFinished(logger, id, dataset, status, received, staged.TotalSeconds, checkedIn.TotalSeconds, (clock.Elapsed - staged).TotalSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, merged in {MergeSeconds:F1} s")]
-    private static partial void LogFinished(ILogger logger, Guid id, string dataset, string status, int received, double stageSeconds, double checkSeconds, double mergeSeconds);
+    /// <summary>Merges after a savepoint, so that the merge can be rolled back if the checks running meanwhile find a problem.</summary>
+    private static async Task<BatchCounts> MergeSpeculativelyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IRecordBatch batch, CancellationToken ct)
+    {
+        await BatchSql.ExecuteAsync(connection, transaction, "savepoint speculative_merge", ct);
+        return await batch.MergeAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, checked and merged in {FinishSeconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, Guid id, string dataset, string status, int received, double stageSeconds, double checkSeconds, double finishSeconds);
 
     // A fault passed through a channel arrives wrapped; the caller wants the original (a malformed body is a 400).
     private static Exception? Unwrap(Exception? e) => e is ChannelClosedException { InnerException: { } inner } ? Unwrap(inner) : e;

@@ -9,10 +9,22 @@ public sealed partial class SubmissionWorker(SubmissionService service, Submissi
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Submissions:PollMilliseconds", 1000));
+        var sweepEvery = TimeSpan.FromMinutes(configuration.GetValue("Submissions:SweepMinutes", 60));
+        var swept = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (DateTime.UtcNow - swept > sweepEvery)
+                {
+                    // Staging left by submissions whose hub was killed: at start, then now and then.
+                    var dropped = await service.SweepStagingAsync(stoppingToken);
+                    swept = DateTime.UtcNow;
+                    if (dropped > 0)
+                    {
+                        LogSwept(logger, dropped);
+                    }
+                }
                 if (await service.ProcessNextAsync(stoppingToken))
                 {
                     continue;
@@ -37,6 +49,9 @@ public sealed partial class SubmissionWorker(SubmissionService service, Submissi
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the staging of {Count} submissions that ended without dropping it")]
+    private static partial void LogSwept(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying a waiting submission failed; it stays waiting and is tried again")]
     private static partial void LogFailed(ILogger logger, Exception exception);
