@@ -78,7 +78,10 @@ public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfigur
         try
         {
             await using (var dump = PgTools.Start(settings.PgDump, connection,
-                ["--format=custom", "--compress=6", $"--snapshot={snapshotId}", "--no-password"], stdin: false, stdout: true))
+                // Not the staging of submissions under way (SubmissionStaging): rows no submission has
+                // written yet, and tables that come and go, whose locks would hold the submission up.
+                ["--format=custom", "--compress=6", $"--snapshot={snapshotId}", "--no-password", $"--exclude-schema={Submissions.SubmissionStaging.SchemaPattern}"],
+                stdin: false, stdout: true))
             {
                 await using (var remote = await target.CreateAsync(partial, ct))
                 {

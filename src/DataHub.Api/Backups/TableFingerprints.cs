@@ -12,11 +12,12 @@ public static class TableFingerprints
     public sealed record Table(string Name, long Rows, string Checksum);
 
     // Tables of the hub's schemas; extension tables (spatial_ref_sys) included, because the
-    // province's CRS rows must come back too.
+    // province's CRS rows must come back too. Not submissions' staging, which backups leave out.
     private const string TablesSql = """
         select n.nspname || '.' || c.relname
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%'
+          and n.nspname not like 'submission\_%'
         order by 1
         """;
 

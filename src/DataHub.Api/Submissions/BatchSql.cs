@@ -10,6 +10,16 @@ namespace DataHub.Api.Submissions;
 /// <summary>What the record batches share: running a statement in the submission's transaction, reading a checks query, the checks themselves.</summary>
 public static class BatchSql
 {
+    /// <summary>
+    /// The staging tables' chunk number: the staging transaction that wrote the row sets it
+    /// (<see cref="SubmissionStaging"/>), so the merge can take each committed chunk while the next
+    /// one is staged. The tables are partitioned by it (<see cref="StagingPartitioned"/>).
+    /// </summary>
+    public const string ChunkColumn = "chunk int not null default current_setting('datahub.chunk')::int";
+
+    /// <summary>What follows a staging table's columns: one unlogged partition per chunk (SubmissionStaging.AddChunkAsync).</summary>
+    public const string StagingPartitioned = "partition by list (chunk)";
+
     public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);

@@ -10,7 +10,11 @@ namespace DataHub.Api.Submissions;
 public readonly record struct ValidRecord(int Index, JsonElement Feature, int Srid, object? Row = null);
 
 /// <summary>What a merge did, by natural key.</summary>
-public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int Retired);
+public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int Retired)
+{
+    public static BatchCounts operator +(BatchCounts a, BatchCounts b) =>
+        new(a.Inserted + b.Inserted, a.Updated + b.Updated, a.Unchanged + b.Unchanged, a.Retired + b.Retired);
+}
 
 /// <summary>
 /// One dataset's part of a submission: stage the records (binary COPY into an unlogged table of
@@ -23,7 +27,10 @@ public sealed record BatchCounts(int Inserted, int Updated, int Unchanged, int R
 /// </summary>
 public interface IRecordBatch
 {
-    /// <summary>Creates the staging table (unlogged, without autovacuum: it lives for one submission).</summary>
+    /// <summary>The staging table's name (without the staging schema); it has a <see cref="BatchSql.ChunkColumn"/> and is partitioned by it.</summary>
+    string StagingTable { get; }
+
+    /// <summary>Creates the staging table (unlogged; its partitions without autovacuum: they live for one submission).</summary>
     Task CreateStagingAsync(CancellationToken ct);
 
     /// <summary>
@@ -43,6 +50,10 @@ public interface IRecordBatch
     /// <summary>Drops the records that have problems (mode=valid-only).</summary>
     Task DropAsync(IReadOnlySet<int> records, CancellationToken ct);
 
+    /// <summary>
+    /// Merges the staged rows; called once per chunk when the staging table is seen through a view
+    /// of one chunk, so what it creates for itself it first drops if there.
+    /// </summary>
     Task<BatchCounts> MergeAsync(CancellationToken ct);
 }
 

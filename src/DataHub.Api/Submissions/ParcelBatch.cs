@@ -15,8 +15,10 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
-        create unlogged table staged_parcels (like land.parcels) with (autovacuum_enabled = false);
+    public string StagingTable => "staged_parcels";
+
+    public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync($"""
+        create unlogged table staged_parcels (like land.parcels, {BatchSql.ChunkColumn}) {BatchSql.StagingPartitioned};
         alter table staged_parcels
           alter column geom type geometry, alter column written_by drop not null, alter column valid_from drop not null,
           add column land_uses jsonb not null, add column retired boolean not null;
@@ -101,6 +103,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
         // Every parcel this submission changed, and whether it is new. Updates that change
         // nothing are skipped by the history trigger and so return no row: they stay "unchanged".
         await ExecuteAsync("""
+            drop table if exists pg_temp.touched, pg_temp.target_uses; -- left by the previous chunk's merge
             create temp table touched (parcel_id bigint not null, inserted boolean not null,
                                        commune_code text, map_sheet int, parcel_no int) on commit drop;
 

@@ -12,11 +12,13 @@ namespace DataHub.Api.Submissions;
 /// </summary>
 public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
-    public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, """
+    public string StagingTable => "staged_planning_zones";
+
+    public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, $"""
         create unlogged table staged_planning_zones (
           id int not null, plan_code text not null, zone_code text not null, retired boolean not null,
           plan_kind text, planned_purpose_code text, period_from int, period_to int, unit_code text, approved_by text,
-          geom geometry) with (autovacuum_enabled = false);
+          geom geometry, {BatchSql.ChunkColumn}) {BatchSql.StagingPartitioned};
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
@@ -93,6 +95,7 @@ public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransac
     public async Task<BatchCounts> MergeAsync(CancellationToken ct)
     {
         await BatchSql.ExecuteAsync(connection, transaction, """
+            drop table if exists pg_temp.merged_zones; -- left by the previous chunk's merge
             create temp table merged_zones (inserted boolean not null) on commit drop;
             with upserted as (
               insert into land.planning_zones (plan_code, zone_code, plan_kind, planned_purpose_code, period_from, period_to, unit_code, approved_by, geom)

@@ -12,11 +12,13 @@ namespace DataHub.Api.Submissions;
 /// </summary>
 public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
-    public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, """
+    public string StagingTable => "staged_price_zones";
+
+    public Task CreateStagingAsync(CancellationToken ct) => BatchSql.ExecuteAsync(connection, transaction, $"""
         create unlogged table staged_price_zones (
           id int not null, price_table text not null, zone_code text not null, position smallint not null, retired boolean not null,
           land_type_code text, road_name text, segment_from text, segment_to text, price_per_m2 numeric,
-          effective_from date, effective_to date, unit_code text, geom geometry) with (autovacuum_enabled = false);
+          effective_from date, effective_to date, unit_code text, geom geometry, {BatchSql.ChunkColumn}) {BatchSql.StagingPartitioned};
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
@@ -93,6 +95,7 @@ public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransactio
     public async Task<BatchCounts> MergeAsync(CancellationToken ct)
     {
         await BatchSql.ExecuteAsync(connection, transaction, """
+            drop table if exists pg_temp.merged_prices; -- left by the previous chunk's merge
             create temp table merged_prices (inserted boolean not null) on commit drop;
             with upserted as (
               insert into land.price_zones (price_table, zone_code, position, land_type_code, road_name, segment_from, segment_to,

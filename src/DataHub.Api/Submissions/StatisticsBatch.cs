@@ -13,10 +13,12 @@ namespace DataHub.Api.Submissions;
 /// </summary>
 public sealed class StatisticsBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) : IRecordBatch
 {
-    public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync("""
+    public string StagingTable => "staged_statistics";
+
+    public Task CreateStagingAsync(CancellationToken ct) => ExecuteAsync($"""
         create unlogged table staged_statistics (
           id int not null, unit_code text not null, purpose_code text not null, user_type_code text not null,
-          year int not null, area_m2 numeric not null, source text not null) with (autovacuum_enabled = false);
+          year int not null, area_m2 numeric not null, source text not null, {BatchSql.ChunkColumn}) {BatchSql.StagingPartitioned};
         """, ct);
 
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)

@@ -23,6 +23,9 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
     private int MaxRecords => configuration.GetValue("Submissions:MaxRecords", 1_000_000);
 
+    /// <summary>Records staged (and committed) at a time, each chunk merged while the next is staged.</summary>
+    private int ChunkRecords => configuration.GetValue("Submissions:ChunkRecords", 25_000);
+
     /// <summary>Refuses what can be refused before reading the body; returns the request with its structure version settled.</summary>
     private Request Precheck(Request request)
     {
@@ -279,35 +282,46 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await stager.StageAsync(Records(ct), problems, ct);
-        await staging.CommitStagedAsync(ct);
-        var staged = clock.Elapsed;
-        if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
-        {
-            throw new SubmissionRefusedException(400, "CRS declared too late", "The \"crs\" member must come before \"features\".");
-        }
-        if (received == 0)
-        {
-            throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
-        }
-
-        // An all-or-nothing submission whose records all passed so far is merged while the staging
-        // connection runs the SQL checks: most submissions are valid, and the two then take the
-        // longer one's time instead of their sum. A problem found rolls the merge back (a merge that
-        // failed because of it, e.g. on a duplicate key, included). Valid-only submissions are
-        // checked first: what they merge depends on the problems.
-        var checker = RecordBatches.For(dataset, staging.Connection, staging.Transaction);
-        var speculative = !validOnly && problems.Count == 0;
-        var merged = speculative ? MergeSpeculativelyAsync(connection, transaction, batch, ct) : null;
-        TimeSpan checkedIn;
+        // An all-or-nothing submission is merged chunk by chunk in its own transaction, after a
+        // savepoint, while the next chunk is staged and, at the end, while the staging connection
+        // runs the SQL checks over the whole batch: most submissions are valid, and the stages then
+        // overlap on two cores instead of following each other (docs/performance.md, ingest). A
+        // problem found rolls the merge back to the savepoint, a merge that failed because of it
+        // (a key repeated in the batch, say) included. Valid-only submissions are checked first:
+        // what they merge depends on the problems.
+        var committed = Channel.CreateUnbounded<int>();
+        var merged = validOnly ? null : MergeChunksAsync(connection, transaction, batch, staging.Schema, committed.Reader, problems, ct);
+        TimeSpan staged, checkedIn;
         try
         {
-            await checker.CheckAsync(problems, ct);
+            await using (var source = Records(ct).GetAsyncEnumerator(ct))
+            {
+                var more = true;
+                while (more)
+                {
+                    more = false;
+                    await staging.AddChunkAsync(stager.StagingTable, ct);
+                    await stager.StageAsync(Take(source, ChunkRecords, () => more = true), problems, ct);
+                    committed.Writer.TryWrite(await staging.CommitChunkAsync(ct));
+                }
+            }
+            committed.Writer.Complete();
+            staged = clock.Elapsed;
+            if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
+            {
+                throw new SubmissionRefusedException(400, "CRS declared too late", "The \"crs\" member must come before \"features\".");
+            }
+            if (received == 0)
+            {
+                throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
+            }
+            await RecordBatches.For(dataset, staging.Connection, staging.Transaction).CheckAsync(problems, ct);
             await staging.Transaction.CommitAsync(ct);
             checkedIn = clock.Elapsed - staged;
         }
         finally
         {
+            committed.Writer.TryComplete();
             if (merged is not null)
             {
                 await merged.ContinueWith(_ => { }, TaskScheduler.Default); // the connection is free again before anything else uses it
@@ -345,11 +359,44 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         LogFinished(logger, id, dataset, status, received, staged.TotalSeconds, checkedIn.TotalSeconds, (clock.Elapsed - staged).TotalSeconds);
     }
 
-    /// <summary>Merges after a savepoint, so that the merge can be rolled back if the checks running meanwhile find a problem.</summary>
-    private static async Task<BatchCounts> MergeSpeculativelyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IRecordBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Merges each chunk once its staging has committed, after a savepoint, so that the whole
+    /// merge can be rolled back if a problem is found meanwhile. The batch's SQL names its staging
+    /// table; in this transaction that name is made, chunk by chunk, a view of the chunk's
+    /// partition. Never of the partitioned table: a lock on it, held to the end of this
+    /// transaction, would stop the staging connection adding the next chunk's partition.
+    /// </summary>
+    private static async Task<BatchCounts> MergeChunksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IRecordBatch batch, string schema,
+        ChannelReader<int> committed, ProblemList problems, CancellationToken ct)
     {
         await BatchSql.ExecuteAsync(connection, transaction, "savepoint speculative_merge", ct);
-        return await batch.MergeAsync(ct);
+        var total = new BatchCounts(0, 0, 0, 0);
+        await foreach (var chunk in committed.ReadAllAsync(ct))
+        {
+            if (problems.Count > 0)
+            {
+                continue; // the submission will be refused: merging more would be undone anyway
+            }
+            await BatchSql.ExecuteAsync(connection, transaction,
+                $"create or replace temp view {batch.StagingTable} as select * from {schema}.{batch.StagingTable}_{chunk}", ct);
+            total += await batch.MergeAsync(ct);
+        }
+        await BatchSql.ExecuteAsync(connection, transaction, $"drop view if exists pg_temp.{batch.StagingTable}", ct);
+        return total;
+    }
+
+    /// <summary>The next <paramref name="count"/> records of <paramref name="source"/>; calls <paramref name="more"/> if it stopped at the count.</summary>
+    private static async IAsyncEnumerable<ValidRecord> Take(IAsyncEnumerator<ValidRecord> source, int count, Action more)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (!await source.MoveNextAsync())
+            {
+                yield break;
+            }
+            yield return source.Current;
+        }
+        more();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} to {Dataset} {Status}: {Received} records; read and staged in {StageSeconds:F1} s, checked in {CheckSeconds:F1} s, checked and merged in {FinishSeconds:F1} s")]

@@ -38,6 +38,9 @@ public sealed class SubmissionStaging : IAsyncDisposable
 
     public static string SchemaOf(Guid id) => Prefix + id.ToString("N");
 
+    /// <summary>Every staging schema, as a pg_dump pattern (backups leave them out).</summary>
+    public const string SchemaPattern = Prefix + "*";
+
     /// <summary>
     /// In the submission's transaction: marks the staging schema as in use until the transaction
     /// ends, and puts it first on the search path.
@@ -56,6 +59,7 @@ public sealed class SubmissionStaging : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(ct);
             var staging = new SubmissionStaging(connection, transaction, SchemaOf(id));
             await BatchSql.ExecuteAsync(connection, transaction, $"create schema \"{staging.schema}\"", ct);
+            staging.Chunk = 1;
             await staging.UseSchemaAsync(ct);
             return staging;
         }
@@ -66,17 +70,37 @@ public sealed class SubmissionStaging : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits what was staged, so the submission's transaction sees it, and starts the checking transaction.</summary>
-    public async Task CommitStagedAsync(CancellationToken ct)
+    /// <summary>The schema, quoted for SQL.</summary>
+    public string Schema => $"\"{schema}\"";
+
+    /// <summary>The chunk being staged: the number its rows get (<see cref="BatchSql.ChunkColumn"/>).</summary>
+    public int Chunk { get; private set; }
+
+    /// <summary>
+    /// Adds the partition the current chunk's rows go to: each chunk's merge then reads its own
+    /// partition only, however many were staged before it.
+    /// </summary>
+    public Task AddChunkAsync(string table, CancellationToken ct) => BatchSql.ExecuteAsync(Connection, transaction, $"""
+        create unlogged table {table}_{Chunk} partition of {table} for values in ({Chunk}) with (autovacuum_enabled = false)
+        """, ct);
+
+    /// <summary>
+    /// Commits what was staged, so the submission's transaction sees it, and starts the next
+    /// transaction (the next chunk, or the checks); returns the number of the chunk committed.
+    /// </summary>
+    public async Task<int> CommitChunkAsync(CancellationToken ct)
     {
         await transaction.CommitAsync(ct);
         await transaction.DisposeAsync();
         transaction = await Connection.BeginTransactionAsync(ct);
+        Chunk++;
         await UseSchemaAsync(ct);
+        return Chunk - 1;
     }
 
-    private Task UseSchemaAsync(CancellationToken ct) =>
-        BatchSql.ExecuteAsync(Connection, transaction, "select set_config('search_path', quote_ident($1) || ', ' || current_setting('search_path'), true)", ct, schema);
+    private Task UseSchemaAsync(CancellationToken ct) => BatchSql.ExecuteAsync(Connection, transaction, """
+        select set_config('search_path', quote_ident($1) || ', ' || current_setting('search_path'), true), set_config('datahub.chunk', $2, true)
+        """, ct, schema, Chunk.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async ValueTask DisposeAsync()
     {

@@ -97,6 +97,31 @@ public sealed class BackupTests(BackupHubFixture hub) : IClassFixture<BackupHubF
     }
 
     [Fact]
+    public async Task a_backup_taken_while_a_submission_is_staged_leaves_its_staging_out()
+    {
+        // A submission's staging (SubmissionStaging): rows not yet written anywhere, in tables that go when it ends.
+        var staging = $"submission_{Guid.NewGuid():N}";
+        await hub.ExecuteAsWriterAsync($"create schema \"{staging}\"; create unlogged table \"{staging}\".staged_parcels as select 1 as id");
+        try
+        {
+            Assert.Equal(0, await CliAsync("backup"));
+            var id = (await NewestBackupAsync()).GetProperty("id").GetString()!;
+            Assert.DoesNotContain((await ManifestAsync(id)).Tables, t => t.Name.StartsWith("submission_", StringComparison.Ordinal));
+
+            await using var empty = await TestDatabase.CreateEmptyAsync();
+            Assert.Equal(0, await CliAsync("restore", "--backup", id, "--database", empty.ConnectionString));
+            await using var restored = new Npgsql.NpgsqlConnection(empty.ConnectionString);
+            await restored.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand(@"select count(*) from pg_namespace where nspname like 'submission\_%'", restored);
+            Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await hub.ExecuteAsWriterAsync($"drop schema \"{staging}\" cascade");
+        }
+    }
+
+    [Fact]
     public async Task with_the_server_down_the_backup_fails_cleanly_raises_an_alert_and_the_next_run_succeeds()
     {
         await hub.Ssh.StopAsync();

@@ -77,6 +77,10 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Auth:SigningKey"] = TestPrincipals.SigningKey,
             ["Auth:RateLimitPerPrincipal"] = "1000000",
+            // Submissions are staged and merged in chunks this small, so that the tests' batches of
+            // a few records take the path of a large one (several chunks, each merged while the next
+            // is staged).
+            ["Submissions:ChunkRecords"] = "3",
             // Most classes schedule nothing; those that test jobs turn the scheduler on in Settings().
             ["Scheduling:Enabled"] = "false",
         }).AddInMemoryCollection(Settings()));

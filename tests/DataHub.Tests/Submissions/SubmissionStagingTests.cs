@@ -54,6 +54,33 @@ public sealed class SubmissionStagingTests(SeededHubFixture hub) : IClassFixture
         Assert.Equal(0L, await hub.ScalarAsync<long>(
             "select count(*) from catalog.changes c where c.table_name = 'land.parcels'::regclass and not exists (select 1 from land.parcels p where p.id::text = c.row_key) and c.op = 'insert' and c.changed_at > now() - interval '1 minute'"));
     }
+
+    // The tests' hubs stage and merge three records at a time (HubFixture), so these batches span chunks.
+    [Fact]
+    public async Task a_batch_merged_in_several_chunks_counts_every_record_once()
+    {
+        var first = await SubmitRequests.JsonAsync(await SubmitRequests.PostAsync(client, Url,
+            Parcels.Collection(Enumerable.Range(1, 7).Select(n => Parcels.Feature(n, sheet: 942)).ToArray())), HttpStatusCode.Created);
+        Assert.Equal((7, 0, 0), (first.GetProperty("inserted").GetInt32(), first.GetProperty("updated").GetInt32(), first.GetProperty("unchanged").GetInt32()));
+
+        // Parcels 2 and 6 change their purpose, parcel 8 is new.
+        var again = await SubmitRequests.JsonAsync(await SubmitRequests.PostAsync(client, Url, Parcels.Collection(Enumerable.Range(1, 8)
+            .Select(n => Parcels.Feature(n, purpose: n is 2 or 6 ? "CLN" : "ONT", sheet: 942)).ToArray())), HttpStatusCode.Created);
+        Assert.Equal((1, 2, 5), (again.GetProperty("inserted").GetInt32(), again.GetProperty("updated").GetInt32(), again.GetProperty("unchanged").GetInt32()));
+        Assert.Equal(8L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 942"));
+    }
+
+    [Fact]
+    public async Task a_key_repeated_in_a_later_chunk_rolls_back_the_chunks_already_merged()
+    {
+        // Records 0-2 are merged as the first chunk while records 3-4 are staged; record 4 repeats record 0.
+        var problem = await Problems.AssertProblemAsync(await SubmitRequests.PostAsync(client, Url, Parcels.Collection(
+            Parcels.Feature(1, sheet: 943), Parcels.Feature(2, sheet: 943), Parcels.Feature(3, sheet: 943), Parcels.Feature(4, sheet: 943), Parcels.Feature(1, sheet: 943))),
+            HttpStatusCode.UnprocessableEntity);
+        var only = Assert.Single(problem.GetProperty("problems").EnumerateArray());
+        Assert.Equal(4, only.GetProperty("record").GetInt32());
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 943"));
+    }
 }
 
 /// <summary>A hub whose worker sweeps leftover staging on every poll (every 100 ms).</summary>
