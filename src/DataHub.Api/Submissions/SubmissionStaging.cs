@@ -46,9 +46,10 @@ public sealed class SubmissionStaging : IAsyncDisposable
     /// ends, and puts it first on the search path.
     /// </summary>
     public static Task ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
-        BatchSql.ExecuteAsync(connection, transaction, """
-            select pg_advisory_xact_lock(hashtextextended($1, 0)), set_config('search_path', quote_ident($1) || ', ' || current_setting('search_path'), true)
-            """, ct, SchemaOf(id));
+        BatchSql.ExecuteAsync(connection, transaction, $"select pg_advisory_xact_lock(hashtextextended($1, 0)), {SchemaFirst}", ct, SchemaOf(id));
+
+    // The schema ($1) first on the transaction's search path.
+    private const string SchemaFirst = "set_config('search_path', quote_ident($1) || ', ' || current_setting('search_path'), true)";
 
     /// <summary>Opens the staging connection and creates the schema (reserve it first).</summary>
     public static async Task<SubmissionStaging> OpenAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken ct)
@@ -98,9 +99,8 @@ public sealed class SubmissionStaging : IAsyncDisposable
         return Chunk - 1;
     }
 
-    private Task UseSchemaAsync(CancellationToken ct) => BatchSql.ExecuteAsync(Connection, transaction, """
-        select set_config('search_path', quote_ident($1) || ', ' || current_setting('search_path'), true), set_config('datahub.chunk', $2, true)
-        """, ct, schema, Chunk.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private Task UseSchemaAsync(CancellationToken ct) => BatchSql.ExecuteAsync(Connection, transaction,
+        $"select {SchemaFirst}, set_config('datahub.chunk', $2, true)", ct, schema, Chunk.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async ValueTask DisposeAsync()
     {

@@ -102,13 +102,9 @@ public sealed class BackupTests(BackupHubFixture hub) : IClassFixture<BackupHubF
         // A submission's staging (SubmissionStaging): rows not yet written anywhere, in tables that go when it ends.
         var staging = $"submission_{Guid.NewGuid():N}";
         // Held as a running submission holds it, so that the hub's worker does not sweep it as left over.
-        await using var running = await hub.DataSource.OpenConnectionAsync();
-        await using var transaction = await running.BeginTransactionAsync();
-        await using (var reserve = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", running, transaction))
-        {
-            reserve.Parameters.Add(new Npgsql.NpgsqlParameter { Value = staging });
-            await reserve.ExecuteNonQueryAsync();
-        }
+        var running = await hub.HoldStagingAsync(staging);
+        await using var connection = running.Connection!;
+        await using var held = running; // ended before its connection closes
         await hub.ExecuteAsWriterAsync($"create schema \"{staging}\"; create unlogged table \"{staging}\".staged_parcels as select 1 as id");
         try
         {

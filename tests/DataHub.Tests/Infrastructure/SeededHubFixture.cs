@@ -27,6 +27,20 @@ public class SeededHubFixture : HubFixture
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Holds what a running submission's transaction holds on its staging schema's name (the
+    /// advisory lock of SubmissionStaging.ReserveAsync) until the returned transaction ends.
+    /// </summary>
+    public async Task<NpgsqlTransaction> HoldStagingAsync(string schema)
+    {
+        var connection = await DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var reserve = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction);
+        reserve.Parameters.Add(new NpgsqlParameter { Value = schema });
+        await reserve.ExecuteNonQueryAsync();
+        return transaction;
+    }
+
     public async Task ExecuteAsWriterAsync(string sql)
     {
         await using var connection = await DataSource.OpenConnectionAsync();

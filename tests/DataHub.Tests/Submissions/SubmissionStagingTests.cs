@@ -113,14 +113,9 @@ public sealed class StagingSweepTests(SweepingHubFixture hub) : IClassFixture<Sw
     {
         var left = $"submission_{Guid.NewGuid():N}";
         var inUse = $"submission_{Guid.NewGuid():N}";
-        await using var running = await hub.DataSource.OpenConnectionAsync();
-        await using var transaction = await running.BeginTransactionAsync();
-        // What a running submission's transaction holds (SubmissionStaging.ReserveAsync).
-        await using (var reserve = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", running, transaction))
-        {
-            reserve.Parameters.Add(new Npgsql.NpgsqlParameter { Value = inUse });
-            await reserve.ExecuteNonQueryAsync();
-        }
+        var transaction = await hub.HoldStagingAsync(inUse);
+        await using var connection = transaction.Connection!;
+        await using var held = transaction; // ended before its connection closes
         foreach (var schema in new[] { left, inUse })
         {
             await hub.ExecuteAsWriterAsync($"create schema \"{schema}\"; create unlogged table \"{schema}\".staged_parcels (id int)");
