@@ -7,7 +7,9 @@
 # INGEST_SETTLE, when set, is a command run before each of the two loads (the benchmark vacuums
 # and checkpoints, so that neither load pays for the background work the previous writes left).
 set -euo pipefail
-settle() { if [ -n "${INGEST_SETTLE:-}" ]; then bash -c "$INGEST_SETTLE" >/dev/null; fi; }
+# The pause lets the settling session's backend end and be reaped first: its CPU would otherwise
+# reach the postmaster's reaped-children count inside the window measured next.
+settle() { if [ -n "${INGEST_SETTLE:-}" ]; then bash -c "$INGEST_SETTLE" >/dev/null; sleep 1; fi; }
 base=$1; pid=$2; file=$3; pg=$4; postmaster=${5:-}
 records=$(grep -o '"type" *: *"Feature"' "$file" | wc -l)
 before_kb=$(grep VmHWM "/proc/$pid/status" | awk '{print $2}')
