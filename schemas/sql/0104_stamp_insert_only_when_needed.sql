@@ -7,18 +7,23 @@
 -- already carry what it would set: a missing writer (it then refuses the row, as before), a
 -- forged one, or a start other than the transaction's. An insert that leaves both columns to
 -- their defaults, as every writer in the hub does, no longer calls PL/pgSQL at all.
-create or replace function history.stamp_condition() returns text
-language sql immutable as $$
-  select 'new.written_by is null or new.written_by is distinct from nullif(current_setting(''datahub.writer'', true), '''') '
-      || 'or new.valid_from is distinct from now()'
+create or replace procedure history.stamp_inserts(target regclass)
+language plpgsql as $$
+begin
+  execute format('alter table %s alter column written_by set default nullif(current_setting(''datahub.writer'', true), '''')', target);
+  execute format('drop trigger if exists stamp_insert on %s', target);
+  execute format('create trigger stamp_insert before insert on %s for each row '
+                 'when (new.written_by is null '
+                 '      or new.written_by is distinct from nullif(current_setting(''datahub.writer'', true), '''') '
+                 '      or new.valid_from is distinct from now()) '
+                 'execute function history.stamp_insert()', target);
+end
 $$;
 
 create or replace procedure history.track(target regclass, history_table text)
 language plpgsql as $$
 begin
-  execute format('alter table %s alter column written_by set default nullif(current_setting(''datahub.writer'', true), '''')', target);
-  execute format('create trigger stamp_insert before insert on %s for each row when (%s) execute function history.stamp_insert()',
-                 target, history.stamp_condition());
+  call history.stamp_inserts(target);
   execute format('create trigger keep_version_on_update before update on %s for each row execute function history.keep_version(%L)', target, history_table);
   execute format('create trigger keep_version_on_delete after delete on %s for each row execute function history.keep_version(%L)', target, history_table);
 end
@@ -28,10 +33,7 @@ do $$
 declare t regclass;
 begin
   for t in select tgrelid::regclass from pg_trigger where tgname = 'stamp_insert' and not tgisinternal loop
-    execute format('alter table %s alter column written_by set default nullif(current_setting(''datahub.writer'', true), '''')', t);
-    execute format('drop trigger stamp_insert on %s', t);
-    execute format('create trigger stamp_insert before insert on %s for each row when (%s) execute function history.stamp_insert()',
-                   t, history.stamp_condition());
+    call history.stamp_inserts(t);
   end loop;
 end
 $$;
