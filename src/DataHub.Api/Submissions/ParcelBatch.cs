@@ -165,26 +165,18 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
             insert into touched (parcel_id, inserted) select parcel_id, false from removed union all select parcel_id, false from written;
             """, ct);
 
-        var retired = (int)await ScalarAsync<long>("""
+        // Retirements, then the counts. A parcel is in touched either as inserted (once, by its
+        // upsert) or as changed (by its update or its land uses), never both: the land uses
+        // rewritten are only those of parcels that existed.
+        return await BatchSql.CountsAsync(connection, transaction, """
             with gone as (
               delete from land.parcels p using staged_parcels s
               where s.retired and (p.commune_code, p.map_sheet, p.parcel_no) = (s.commune_code, s.map_sheet, s.parcel_no)
               returning p.id)
-            select count(*) from gone
+            select count(distinct parcel_id) filter (where inserted), count(distinct parcel_id) filter (where not inserted),
+                   (select count(*) from gone), (select count(*) from staged_parcels where not retired)
+            from touched
             """, ct);
-        var inserted = (int)await ScalarAsync<long>("select count(distinct parcel_id) from touched where inserted", ct);
-        var updated = (int)await ScalarAsync<long>("""
-            select count(distinct parcel_id) from touched t
-            where not exists (select 1 from touched n where n.inserted and n.parcel_id = t.parcel_id)
-            """, ct);
-        var total = (int)await ScalarAsync<long>("select count(*) from staged_parcels where not retired", ct);
-        return new BatchCounts(inserted, updated, total - inserted - updated, retired);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private Task ExecuteAsync(string sql, CancellationToken ct, params object[] values) =>
