@@ -202,7 +202,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         await SubmissionStaging.ReserveAsync(connection, transaction, id, ct);
         await using var staging = await SubmissionStaging.OpenAsync(dataSource, id, ct);
         var batch = RecordBatches.For(dataset, connection, transaction);
-        var stager = RecordBatches.For(dataset, staging.Connection, staging.Transaction);
+        // The dataset's batch in the staging transaction open now: each chunk commits and begins
+        // another, so whatever writes or checks takes it afresh.
+        IRecordBatch Staged() => RecordBatches.For(dataset, staging.Connection, staging.Transaction);
+        var stager = Staged(); // prepares records on the checking threads (no database work)
         await stager.CreateStagingAsync(ct);
 
         // Records are read on one task, checked against the exchange structure and prepared for
@@ -301,7 +304,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                 {
                     more = false;
                     await staging.AddChunkAsync(stager.StagingTable, ct);
-                    await stager.StageAsync(Take(source, ChunkRecords, () => more = true), problems, ct);
+                    await Staged().StageAsync(Take(source, ChunkRecords, () => more = true), problems, ct);
                     committed.Writer.TryWrite(await staging.CommitChunkAsync(ct));
                 }
             }
@@ -315,7 +318,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             {
                 throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
             }
-            await RecordBatches.For(dataset, staging.Connection, staging.Transaction).CheckAsync(problems, ct);
+            await Staged().CheckAsync(problems, ct);
             await staging.Transaction.CommitAsync(ct);
             checkedIn = clock.Elapsed - staged;
         }
