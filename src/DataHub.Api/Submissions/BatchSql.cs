@@ -27,6 +27,15 @@ public static class BatchSql
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Brings a staging table's geometries into the stored CRS (VN-2000, EPSG:9212), as multi
+    /// geometries when <paramref name="multi"/>. Done while staging, so that the checks and the
+    /// merge then run side by side on the same rows.
+    /// </summary>
+    public static Task ToStoredCrsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, bool multi, CancellationToken ct) =>
+        ExecuteAsync(connection, transaction,
+            $"update {table} set geom = {(multi ? "ST_Multi(ST_Transform(geom, 9212))" : "ST_Transform(geom, 9212)")} where not retired and ST_SRID(geom) <> 9212", ct);
+
     /// <summary>Runs a checks query whose rows are (record index, field path, message) and adds each as a problem.</summary>
     public static async Task ReadProblemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string checks, ProblemList problems, CancellationToken ct)
     {

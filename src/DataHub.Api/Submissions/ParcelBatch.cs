@@ -33,10 +33,7 @@ public sealed class ParcelBatch(NpgsqlConnection connection, NpgsqlTransaction t
     public async Task<ulong> StageAsync(IAsyncEnumerable<ValidRecord> records, ProblemList problems, CancellationToken ct)
     {
         var staged = await LandCopy.StagedParcelsAsync(connection, "staged_parcels", Rows(records, ct), ct);
-        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
-        await ExecuteAsync("""
-            update staged_parcels set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212
-            """, ct);
+        await BatchSql.ToStoredCrsAsync(connection, transaction, "staged_parcels", multi: true, ct);
         return staged;
     }
 

@@ -44,9 +44,7 @@ public sealed class PlanningZoneBatch(NpgsqlConnection connection, NpgsqlTransac
         }
         var staged = await importer.CompleteAsync(ct);
         await importer.DisposeAsync();
-        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
-        await BatchSql.ExecuteAsync(connection, transaction,
-            "update staged_planning_zones set geom = ST_Multi(ST_Transform(geom, 9212)) where not retired and ST_SRID(geom) <> 9212", ct);
+        await BatchSql.ToStoredCrsAsync(connection, transaction, "staged_planning_zones", multi: true, ct);
         return staged;
     }
 

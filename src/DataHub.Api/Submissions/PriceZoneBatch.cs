@@ -48,9 +48,7 @@ public sealed class PriceZoneBatch(NpgsqlConnection connection, NpgsqlTransactio
         }
         var staged = await importer.CompleteAsync(ct);
         await importer.DisposeAsync();
-        // Into the stored CRS while staging: the checks and the merge then run side by side on the same rows.
-        await BatchSql.ExecuteAsync(connection, transaction,
-            "update staged_price_zones set geom = ST_Transform(geom, 9212) where not retired and ST_SRID(geom) <> 9212", ct);
+        await BatchSql.ToStoredCrsAsync(connection, transaction, "staged_price_zones", multi: false, ct);
         return staged;
     }
 
