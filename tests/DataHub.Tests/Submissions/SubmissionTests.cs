@@ -197,7 +197,9 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     {
         using var noKey = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(Parcels.Collection(), Encoding.UTF8, "application/geo+json") };
         await Problems.AssertProblemAsync(await client.SendAsync(noKey), HttpStatusCode.BadRequest);
-        await Problems.AssertProblemAsync(await SubmitAsync("x", contentType: "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        var wrongType = await Problems.AssertProblemAsync(await SubmitAsync("x", contentType: "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("Content-Type text/plain is not accepted at /api/v1/datasets/parcels/submissions; the API description (/openapi/v1.json) lists the types each operation takes.",
+            wrongType.GetProperty("detail").GetString());
         using var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/v1/datasets/owners/submissions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         unknown.Headers.Add("Idempotency-Key", "k");
         await Problems.AssertProblemAsync(await client.SendAsync(unknown), HttpStatusCode.NotFound);

@@ -26,6 +26,10 @@ public static class ProblemDetailsSetup
             {
                 context.ProblemDetails.Detail ??= $"Nothing is published at {http.Request.Path}. The API lives under /api/v1; its description is at /openapi/v1.json.";
             }
+            else if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= UnsupportedMediaType(http);
+            }
             else if (context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
             {
                 context.ProblemDetails.Detail ??= "The hub failed while handling this request; the trace id identifies it in the hub's log.";
@@ -35,6 +39,14 @@ public static class ProblemDetailsSetup
         // 413 and 400s raised while reading the body keep their own status and message.
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
+    }
+
+    // Names what was sent and where the accepted types are listed. (Routing answers a media type no
+    // action takes with an endpoint of its own, which does not carry the actions' accepted types.)
+    private static string UnsupportedMediaType(HttpContext http)
+    {
+        var sent = http.Request.ContentType is { Length: > 0 } type ? $"Content-Type {type}" : "A body without a Content-Type";
+        return $"{sent} is not accepted at {http.Request.Path}; the API description (/openapi/v1.json) lists the types each operation takes.";
     }
 
     public static WebApplication UseHubErrors(this WebApplication app)
