@@ -11,7 +11,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, SubmissionSignal signal, IConfiguration configuration, ILogger<SubmissionService> logger)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, SubmissionSignal signal, SubmissionEndings endings, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null);
@@ -178,6 +178,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         {
             await transaction.DisposeAsync(); // ended (committed or rolled back) before its staging goes
             await DropStagingAsync(id);
+            endings.Ended(); // status requests waiting for it (Prefer: wait) look now
         }
         return true;
     }

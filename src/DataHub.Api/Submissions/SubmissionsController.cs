@@ -18,7 +18,7 @@ namespace DataHub.Api.Submissions;
 [Route("api/v{version:apiVersion}/datasets/{datasetId}/submissions")]
 [Tags("Submissions")]
 [Authorize(Policy = Permissions.DataSubmit)]
-public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
+public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, SubmissionEndings endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
 {
     /// <summary>
     /// Submit records: a GeoJSON FeatureCollection, a JSON array of features, or NDJSON (one
@@ -34,6 +34,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     /// <param name="mode">all-or-nothing (default) or valid-only.</param>
     /// <param name="crs">CRS of NDJSON geometries (EPSG:9212 or CRS84).</param>
     /// <param name="structure">The exchange structure version the records follow (e.g. v2); by default the newest the dataset accepts (v1 for parcels and land-statistics, v2 for planning-zones and price-zones).</param>
+    /// <param name="prefer">respond-async: answer 202 with the status URL whatever the body's size (RFC 7240).</param>
     /// <param name="ct">Cancelled when the client goes away (nothing is written then).</param>
     [HttpPost(Name = "Submit")]
     [Consumes("application/geo+json", "application/json", "application/x-ndjson")]
@@ -47,7 +48,8 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<IActionResult> Submit(string datasetId, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [FromQuery] string? mode, [FromQuery] string? crs, [FromQuery] string? structure, CancellationToken ct)
+        [FromQuery] string? mode, [FromQuery] string? crs, [FromQuery] string? structure, [FromHeader(Name = "Prefer")] string? prefer,
+        CancellationToken ct)
     {
         if (await catalogue.FindAsync(datasetId, ct) is not { } dataset)
         {
@@ -77,7 +79,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         // Large (or unsized) bodies, or a client that asks for it, get 202 and a status URL.
         var asynchronous = Request.ContentLength is not { } length
             || length > configuration.GetValue<long>("Submissions:AsyncAboveBytes", 4L << 20)
-            || Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
+            || Preferences.RespondAsync(prefer);
         SubmissionService.Outcome outcome;
         try
         {
@@ -121,21 +123,40 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     /// <summary>A submission's status and result.</summary>
     /// <param name="datasetId">The dataset.</param>
     /// <param name="submissionId">The submission's id.</param>
+    /// <param name="prefer">wait=N (RFC 7240): answer as soon as the submission has ended (applied or rejected), or after N seconds as it stands; at most Submissions:MaxWaitSeconds (default 30). Preference-Applied says how long it would wait. Saves polling.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{submissionId:guid}", Name = "GetSubmission")]
     [ProducesResponseType<SubmissionResult>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Get(string datasetId, Guid submissionId, CancellationToken ct)
+    public async Task<IActionResult> Get(string datasetId, Guid submissionId, [FromHeader(Name = "Prefer")] string? prefer, CancellationToken ct)
     {
         if (NotSteward(datasetId) is { } forbidden)
         {
             return forbidden;
         }
+        var ended = endings.Next;
         var stored = await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct);
-        return stored is null
-            ? Problem(statusCode: 404, title: "Unknown submission", detail: $"Dataset '{datasetId}' has no submission {submissionId}.")
-            : Ok(ToResult(stored));
+        if (stored is null)
+        {
+            return Problem(statusCode: 404, title: "Unknown submission", detail: $"Dataset '{datasetId}' has no submission {submissionId}.");
+        }
+        if (Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Submissions:MaxWaitSeconds", 30))) is { } wait)
+        {
+            Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0}";
+            var until = DateTime.UtcNow + wait;
+            while (stored.Status is "received" or "processing" && until - DateTime.UtcNow is { Ticks: > 0 } left)
+            {
+                // Woken by an ending in this process; an ending in another hub process is seen at the next look.
+                await Task.WhenAny(ended, Task.Delay(left < LookAgain ? left : LookAgain, ct));
+                ct.ThrowIfCancellationRequested();
+                ended = endings.Next;
+                stored = (await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct))!;
+            }
+        }
+        return Ok(ToResult(stored));
     }
+
+    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
 
     private string SubmittedBy() => User.Actor();
 

@@ -8,6 +8,7 @@ public static class SubmissionsSetup
         builder.Services.AddSingleton<StructureValidator>();
         builder.Services.AddSingleton<SubmissionService>();
         builder.Services.AddSingleton<SubmissionSignal>();
+        builder.Services.AddSingleton<SubmissionEndings>();
         builder.Services.AddHostedService<SubmissionWorker>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DataHub.Tests.Infrastructure;
+using Npgsql;
 
 namespace DataHub.Tests.Submissions;
 
@@ -63,5 +64,54 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
         var again = await SubmitAsync(body, "async-replay");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 921"));
+    }
+    private async Task<HttpResponseMessage> StatusAsync(Uri status, string prefer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, status);
+        request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task a_status_request_that_prefers_to_wait_is_answered_when_the_submission_ends_and_not_before()
+    {
+        // The land uses are locked, so the worker's merge cannot end until this test lets it.
+        await using var connection = new NpgsqlConnection(hub.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("lock table land.land_uses in exclusive mode", connection, hold))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        var response = await SubmitAsync(Parcels.Collection(Parcels.GridFeature(0, 922)), "async-wait");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var status = response.Headers.Location!;
+
+        // A wait that runs out is answered with the submission as it stands.
+        var early = await StatusAsync(status, "wait=1");
+        Assert.Equal("wait=1", early.Headers.GetValues("Preference-Applied").Single());
+        var going = JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
+        Assert.True(going is "received" or "processing", going);
+
+        // A longer one (capped at Submissions:MaxWaitSeconds, 30) is still waiting while the merge cannot end...
+        var waiting = StatusAsync(status, "respond-async, wait=600");
+        await Task.Delay(500);
+        Assert.False(waiting.IsCompleted, "the status request answered while the submission was still going");
+        // ...and answers with the result once it has.
+        await hold.CommitAsync();
+        var answer = await waiting;
+        Assert.Equal("wait=30", answer.Headers.GetValues("Preference-Applied").Single());
+        var done = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("applied", done.GetProperty("status").GetString());
+        Assert.Equal(1, done.GetProperty("inserted").GetInt32());
+    }
+
+    [Fact]
+    public async Task a_wait_preference_that_is_not_a_number_of_seconds_is_ignored_as_the_prefer_header_asks()
+    {
+        var response = await SubmitAsync(Parcels.Collection(Parcels.GridFeature(0, 923)), "async-wait-bad");
+        var answer = await StatusAsync(response.Headers.Location!, "wait=soon");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.False(answer.Headers.Contains("Preference-Applied"));
     }
 }
