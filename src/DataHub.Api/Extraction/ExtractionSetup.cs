@@ -1,3 +1,5 @@
+using DataHub.Api.Infrastructure.Api;
+
 namespace DataHub.Api.Extraction;
 
 public static class ExtractionSetup
@@ -5,6 +7,7 @@ public static class ExtractionSetup
     public static WebApplicationBuilder AddExtractions(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Extractions>();
+        builder.Services.AddSingleton<Endings<ExtractionWorker>>();
         builder.Services.AddHostedService<ExtractionWorker>();
         return builder;
     }

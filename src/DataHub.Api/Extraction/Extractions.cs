@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using CsvHelper;
 using DataHub.Api.Collections;
 using DataHub.Api.Grants;
+using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 using NpgsqlTypes;
@@ -30,7 +31,7 @@ public sealed record ExtractionJob(
 /// the caller's scope (ReadScope), the CQL2 filter through the same translator, rows streamed
 /// from PostgreSQL to the file.
 /// </summary>
-public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, IConfiguration configuration)
+public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, Endings<ExtractionWorker> endings, IConfiguration configuration)
 {
     public string Folder { get; } = configuration["Extractions:Folder"] is { Length: > 0 } folder
         ? folder : Path.Combine(Path.GetTempPath(), "datahub-extractions");
@@ -256,6 +257,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             File.Delete(path);
             await SetAsync(id, "status = 'failed', error = $2, finished_at = now()", e.Message, CancellationToken.None);
         }
+        endings.Ended(); // status requests waiting for it (Prefer: wait) look now
         return true;
     }
 

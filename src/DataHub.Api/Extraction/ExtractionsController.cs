@@ -18,7 +18,7 @@ namespace DataHub.Api.Extraction;
 [Route("api/v{version:apiVersion}/extractions")]
 [Tags("Extraction")]
 [Authorize(Policy = Permissions.DataRead)]
-public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSource dataSource) : ControllerBase
+public sealed class ExtractionsController(Extractions extractions, Endings<ExtractionWorker> endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
 {
     /// <summary>
     /// Asks for an extraction. Body: {"dataset": "parcels", "fields": ["commune_code", "area_m2", "geometry"],
@@ -55,14 +55,25 @@ public sealed class ExtractionsController(Extractions extractions, NpgsqlDataSou
         await extractions.FindAsync(id, ct) is { } job && (SeesAll || job.RequestedBy == User.Actor()) ? job : null;
 
     /// <summary>One job: status (queued, running, done, failed, expired), progress, rows, expiry.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="prefer">wait=N (RFC 7240): answer as soon as the job has ended (done or failed), or after N seconds as it stands; at most Extractions:MaxWaitSeconds (default 30). Preference-Applied says how long it would wait. Saves polling.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{id:guid}", Name = "GetExtraction")]
     [ProducesResponseType<ExtractionJob>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Get(Guid id, CancellationToken ct)
+    public async Task<IActionResult> Get(Guid id, [FromHeader(Name = "Prefer")] string? prefer, CancellationToken ct)
     {
-        if (await VisibleAsync(id, ct) is not { } job)
+        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Extractions:MaxWaitSeconds", 30)));
+        var found = wait is { } w
+            ? await endings.WaitAsync(w, token => VisibleAsync(id, token), j => j is { Status: "queued" or "running" }, ct)
+            : await VisibleAsync(id, ct);
+        if (found is not { } job)
         {
             return Problem(statusCode: 404, title: "Unknown extraction", detail: $"There is no extraction job {id}.");
+        }
+        if (wait is { } applied)
+        {
+            Preferences.WaitApplied(Response, applied);
         }
         if (job.Status == "done")
         {

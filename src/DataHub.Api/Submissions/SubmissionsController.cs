@@ -1,6 +1,7 @@
 using Asp.Versioning;
 using DataHub.Api.Collections;
 using Microsoft.AspNetCore.Http.Features;
+using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +19,7 @@ namespace DataHub.Api.Submissions;
 [Route("api/v{version:apiVersion}/datasets/{datasetId}/submissions")]
 [Tags("Submissions")]
 [Authorize(Policy = Permissions.DataSubmit)]
-public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, SubmissionEndings endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
+public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, Endings<SubmissionWorker> endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
 {
     /// <summary>
     /// Submit records: a GeoJSON FeatureCollection, a JSON array of features, or NDJSON (one
@@ -134,29 +135,21 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         {
             return forbidden;
         }
-        var ended = endings.Next;
-        var stored = await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct);
+        Task<SubmissionStore.Stored?> Read(CancellationToken token) => SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, token);
+        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Submissions:MaxWaitSeconds", 30)));
+        var stored = wait is { } w
+            ? await endings.WaitAsync(w, Read, s => s is { Status: "received" or "processing" }, ct)
+            : await Read(ct);
         if (stored is null)
         {
             return Problem(statusCode: 404, title: "Unknown submission", detail: $"Dataset '{datasetId}' has no submission {submissionId}.");
         }
-        if (Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Submissions:MaxWaitSeconds", 30))) is { } wait)
+        if (wait is { } applied)
         {
-            Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0}";
-            var until = DateTime.UtcNow + wait;
-            while (stored.Status is "received" or "processing" && until - DateTime.UtcNow is { Ticks: > 0 } left)
-            {
-                // Woken by an ending in this process; an ending in another hub process is seen at the next look.
-                await Task.WhenAny(ended, Task.Delay(left < LookAgain ? left : LookAgain, ct));
-                ct.ThrowIfCancellationRequested();
-                ended = endings.Next;
-                stored = (await SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, ct))!;
-            }
+            Preferences.WaitApplied(Response, applied);
         }
         return Ok(ToResult(stored));
     }
-
-    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
 
     private string SubmittedBy() => User.Actor();
 

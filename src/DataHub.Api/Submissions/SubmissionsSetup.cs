@@ -1,3 +1,5 @@
+using DataHub.Api.Infrastructure.Api;
+
 namespace DataHub.Api.Submissions;
 
 public static class SubmissionsSetup
@@ -8,7 +10,7 @@ public static class SubmissionsSetup
         builder.Services.AddSingleton<StructureValidator>();
         builder.Services.AddSingleton<SubmissionService>();
         builder.Services.AddSingleton<SubmissionSignal>();
-        builder.Services.AddSingleton<SubmissionEndings>();
+        builder.Services.AddSingleton<Endings<SubmissionWorker>>();
         builder.Services.AddHostedService<SubmissionWorker>();
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DataHub.Tests.Infrastructure;
+using Npgsql;
 
 namespace DataHub.Tests.Extraction;
 
@@ -35,6 +36,33 @@ public sealed class ExtractionTests(ExtractionHubFixture hub) : IClassFixture<Ex
             await Task.Delay(100);
         }
         throw new TimeoutException("the extraction did not finish");
+    }
+
+    [Fact]
+    public async Task a_job_request_that_prefers_to_wait_is_answered_when_the_job_ends_and_not_before()
+    {
+        // The statistics are locked, so the job cannot count its rows until this test lets it.
+        await using var connection = new NpgsqlConnection(hub.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("lock table land.statistics in access exclusive mode", connection, hold))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        var created = await client.PostAsJsonAsync("/api/v1/extractions", new { dataset = "land-statistics", format = "csv" });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, created.Headers.Location);
+        request.Headers.TryAddWithoutValidation("Prefer", "wait=20");
+        var waiting = client.SendAsync(request);
+        await Task.Delay(700);
+        Assert.False(waiting.IsCompleted, "the job request answered while the job could not have ended");
+        await hold.CommitAsync();
+        var answer = await waiting;
+        Assert.Equal("wait=20", answer.Headers.GetValues("Preference-Applied").Single());
+        var job = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("done", job.GetProperty("status").GetString());
+        Assert.Equal(await hub.ScalarAsync<long>("select count(*) from land.statistics"), job.GetProperty("rowsWritten").GetInt64());
     }
 
     [Fact]

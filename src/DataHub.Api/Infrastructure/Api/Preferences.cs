@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace DataHub.Api.Submissions;
+namespace DataHub.Api.Infrastructure.Api;
 
 /// <summary>
 /// The request's Prefer header (RFC 7240): preferences are hints, so one that cannot be read is
@@ -16,6 +16,10 @@ public static class Preferences
         && int.TryParse(HeaderUtilities.RemoveQuotes(value), out var seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(Math.Min(seconds, max.TotalSeconds))
             : null;
+
+    /// <summary>Says, in Preference-Applied, how long the answer would have waited.</summary>
+    public static void WaitApplied(HttpResponse response, TimeSpan wait) =>
+        response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0}";
 
     // prefer: the Prefer header's values, joined by commas.
     private static NameValueHeaderValue? Find(string? prefer, string name)
