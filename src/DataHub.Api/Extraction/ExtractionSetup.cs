@@ -1,4 +1,5 @@
 using DataHub.Api.Infrastructure.Api;
+using DataHub.Api.Infrastructure.Scheduling;
 
 namespace DataHub.Api.Extraction;
 
@@ -8,6 +9,7 @@ public static class ExtractionSetup
     {
         builder.Services.AddSingleton<Extractions>();
         builder.Services.AddSingleton<Endings<ExtractionWorker>>();
+        builder.Services.AddSingleton<Wakeup<ExtractionWorker>>();
         builder.Services.AddHostedService<ExtractionWorker>();
         return builder;
     }

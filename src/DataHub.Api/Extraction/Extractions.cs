@@ -9,6 +9,7 @@ using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 using NpgsqlTypes;
+using DataHub.Api.Infrastructure.Scheduling;
 
 namespace DataHub.Api.Extraction;
 
@@ -31,7 +32,7 @@ public sealed record ExtractionJob(
 /// the caller's scope (ReadScope), the CQL2 filter through the same translator, rows streamed
 /// from PostgreSQL to the file.
 /// </summary>
-public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, Endings<ExtractionWorker> endings, IConfiguration configuration)
+public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, Endings<ExtractionWorker> endings, Wakeup<ExtractionWorker> wakeup, IConfiguration configuration)
 {
     public string Folder { get; } = configuration["Extractions:Folder"] is { Length: > 0 } folder
         ? folder : Path.Combine(Path.GetTempPath(), "datahub-extractions");
@@ -162,9 +163,14 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         command.Parameters.Add(new NpgsqlParameter { Value = requestedBy });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)clientAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)CrsRegistry.Find(request.Crs ?? "")?.Uri ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (Read(reader), errors);
+        ExtractionJob job;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            job = Read(reader);
+        }
+        wakeup.Notify(); // this process's worker takes it now, not at its next poll
+        return (job, errors);
     }
 
     public async Task<ExtractionJob?> FindAsync(Guid id, CancellationToken ct)
@@ -422,7 +428,7 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
 }
 
 /// <summary>Runs queued extraction jobs and deletes expired files (Extractions:PollMilliseconds, default 1000).</summary>
-public sealed partial class ExtractionWorker(Extractions extractions, IConfiguration configuration, ILogger<ExtractionWorker> logger) : BackgroundService
+public sealed partial class ExtractionWorker(Extractions extractions, Wakeup<ExtractionWorker> wakeup, IConfiguration configuration, ILogger<ExtractionWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -445,7 +451,7 @@ public sealed partial class ExtractionWorker(Extractions extractions, IConfigura
             {
                 LogFailed(logger, e);
             }
-            await Task.Delay(idle, stoppingToken);
+            await wakeup.WaitAsync(idle, stoppingToken);
         }
     }
 

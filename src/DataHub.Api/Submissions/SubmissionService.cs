@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
 using Npgsql;
+using DataHub.Api.Infrastructure.Scheduling;
 
 namespace DataHub.Api.Submissions;
 
@@ -12,7 +13,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, SubmissionSignal signal, Endings<SubmissionWorker> endings, IConfiguration configuration, ILogger<SubmissionService> logger)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null);

@@ -1,10 +1,12 @@
+using DataHub.Api.Infrastructure.Scheduling;
+
 namespace DataHub.Api.Submissions;
 
 /// <summary>
 /// Applies submissions that were answered 202, oldest first, one at a time per hub process.
 /// Started with the hub, so a hub killed mid-way takes its unfinished submission up again.
 /// </summary>
-public sealed partial class SubmissionWorker(SubmissionService service, SubmissionSignal signal, ILogger<SubmissionWorker> logger, IConfiguration configuration) : BackgroundService
+public sealed partial class SubmissionWorker(SubmissionService service, Wakeup<SubmissionWorker> signal, ILogger<SubmissionWorker> logger, IConfiguration configuration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

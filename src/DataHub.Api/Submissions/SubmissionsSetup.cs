@@ -1,4 +1,5 @@
 using DataHub.Api.Infrastructure.Api;
+using DataHub.Api.Infrastructure.Scheduling;
 
 namespace DataHub.Api.Submissions;
 
@@ -9,7 +10,7 @@ public static class SubmissionsSetup
     {
         builder.Services.AddSingleton<StructureValidator>();
         builder.Services.AddSingleton<SubmissionService>();
-        builder.Services.AddSingleton<SubmissionSignal>();
+        builder.Services.AddSingleton<Wakeup<SubmissionWorker>>();
         builder.Services.AddSingleton<Endings<SubmissionWorker>>();
         builder.Services.AddHostedService<SubmissionWorker>();
         return builder;

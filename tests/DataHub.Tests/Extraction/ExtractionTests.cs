@@ -142,3 +142,24 @@ public sealed class ExtractionTests(ExtractionHubFixture hub) : IClassFixture<Ex
         Assert.Equal(["extraction.downloaded", "extraction.requested"], audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList());
     }
 }
+
+public sealed class SlowPollExtractionHubFixture : SeededHubFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Extractions:PollMilliseconds", "600000")];
+}
+
+public sealed class RequestedExtractionWakesWorkerTests(SlowPollExtractionHubFixture hub) : IClassFixture<SlowPollExtractionHubFixture>
+{
+    [Fact]
+    public async Task an_extraction_is_run_without_waiting_for_the_workers_poll()
+    {
+        var client = hub.CreateClient();
+        var created = await client.PostAsJsonAsync("/api/v1/extractions", new { dataset = "land-statistics", format = "csv" });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        // Well within the ten-minute poll: only the request's own signal can have started it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, created.Headers.Location);
+        request.Headers.TryAddWithoutValidation("Prefer", "wait=30");
+        var job = JsonDocument.Parse(await (await client.SendAsync(request)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("done", job.GetProperty("status").GetString());
+    }
+}

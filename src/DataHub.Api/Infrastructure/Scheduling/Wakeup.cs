@@ -1,11 +1,11 @@
-namespace DataHub.Api.Submissions;
+namespace DataHub.Api.Infrastructure.Scheduling;
 
 /// <summary>
-/// Wakes this process's submission worker as soon as a submission has been accepted here, instead
-/// of leaving it to the next poll. Other hub processes still find it by polling: the signal only
-/// saves the wait, the database remains the queue.
+/// Wakes this process's <typeparamref name="TWorker"/> as soon as work has been queued here,
+/// instead of leaving it to the worker's next poll. Other hub processes still find the work by
+/// polling: the signal only saves the wait, the database remains the queue.
 /// </summary>
-public sealed class SubmissionSignal : IDisposable
+public sealed class Wakeup<TWorker> : IDisposable
 {
     private readonly SemaphoreSlim waiting = new(0, 1);
 
