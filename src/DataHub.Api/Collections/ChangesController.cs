@@ -73,15 +73,7 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
         }
 
         var changes = new List<(long Id, ulong Tx, string Key, string Op)>();
-        await using (var command = new NpgsqlCommand("""
-            select c.id, c.txid::text, c.row_key, c.op
-            from catalog.changes c
-            where c.table_name::text = any($1)
-              and (c.txid, c.id) > ($2::text::xid8, $3)
-              and c.txid < pg_snapshot_xmin(pg_current_snapshot())
-            order by c.txid, c.id
-            limit $4
-            """, connection, transaction))
+        await using (var command = new NpgsqlCommand(ChangeFeedSql.Page, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = dataset.SourceTables.ToArray() });
             command.Parameters.Add(new NpgsqlParameter { Value = cursor.TransactionId.ToString(CultureInfo.InvariantCulture) });
