@@ -423,7 +423,38 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             throw new SubmissionRefusedException(409, "Idempotency key reused",
                 $"The Idempotency-Key '{request.IdempotencyKey}' was used for submission {stored.Id} with a different body; nothing was written. Use a new key for a new batch.");
         }
+        if (OtherwiseAsked(stored, request) is { Count: > 0 } differences)
+        {
+            throw new SubmissionRefusedException(409, "Idempotency key reused",
+                $"The Idempotency-Key '{request.IdempotencyKey}' was used for submission {stored.Id} with the same body but {string.Join(", ", differences)}; nothing was written. "
+                + "Use a new key to submit the batch that way.");
+        }
         return new Outcome(stored, Replayed: true);
+    }
+
+    // The same bytes asked for differently are another request: replaying the first answer would
+    // tell a client retrying with mode=valid-only that its all-or-nothing rejection still stands.
+    private static List<string> OtherwiseAsked(SubmissionStore.Stored stored, Request request)
+    {
+        var differences = new List<string>();
+        var mode = request.ValidOnly ? "valid-only" : "all-or-nothing";
+        if (stored.Mode != mode)
+        {
+            differences.Add($"mode={stored.Mode} (this request: {mode})");
+        }
+        if (stored.Structure != request.Structure)
+        {
+            differences.Add($"structure={stored.Structure} (this request: {request.Structure})");
+        }
+        if (CrsOf(stored.Crs) != CrsOf(request.Crs))
+        {
+            differences.Add($"crs={stored.Crs ?? "the default, WGS 84"} (this request: {request.Crs ?? "the default, WGS 84"})");
+        }
+        if (stored.Ndjson != request.Ndjson)
+        {
+            differences.Add($"Content-Type {(stored.Ndjson ? "application/x-ndjson" : "JSON")} (this request: {(request.Ndjson ? "application/x-ndjson" : "JSON")})");
+        }
+        return differences;
     }
 
     /// <summary>VN-2000 / TM-3 106-15 or WGS 84 (the default, RFC 7946); any other CRS is refused.</summary>

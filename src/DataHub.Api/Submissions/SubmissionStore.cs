@@ -141,14 +141,14 @@ public static class SubmissionStore
 
     public sealed record Stored(Guid Id, string Dataset, string Status, string Mode, string? BodySha256, int Received, int Inserted,
         int Updated, int Unchanged, int Retired, int Rejected, int ProblemCount, IReadOnlyList<SubmissionProblem> Problems,
-        DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? Progress, string Structure);
+        DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt, int? Progress, string Structure, bool Ndjson, string? Crs);
 
     public static async Task<Stored?> FindAsync(NpgsqlDataSource dataSource, string dataset, Guid? id, string? key, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
             select id, dataset_id, status, mode, body_sha256, received, inserted, updated, unchanged, retired, rejected,
                    problem_count, problems::text, received_at, finished_at,
-                   (select p.records from submissions.progress p where p.submission_id = s.id), structure
+                   (select p.records from submissions.progress p where p.submission_id = s.id), structure, ndjson, crs
             from submissions.submissions s
             where dataset_id = $1 and (id = $2 or idempotency_key = $3)
             """);
@@ -165,6 +165,7 @@ public static class SubmissionStore
             reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
             JsonSerializer.Deserialize<List<SubmissionProblem>>(reader.GetString(12), Json) ?? [],
             reader.GetFieldValue<DateTimeOffset>(13), reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
-            reader.IsDBNull(15) ? null : reader.GetInt32(15), reader.GetString(16));
+            reader.IsDBNull(15) ? null : reader.GetInt32(15), reader.GetString(16), reader.GetBoolean(17),
+            reader.IsDBNull(18) ? null : reader.GetString(18));
     }
 }

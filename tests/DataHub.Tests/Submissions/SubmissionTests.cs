@@ -57,6 +57,31 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     }
 
     [Fact]
+    public async Task the_same_key_and_body_in_another_mode_is_a_409_naming_the_mode_and_writes_nothing()
+    {
+        var body = Parcels.Collection(Parcels.Feature(1, sheet: 960), Parcels.Feature(2, purpose: "XYZ", sheet: 960));
+        var rejected = await Problems.AssertProblemAsync(await SubmitAsync(body, key: "mode-1"), HttpStatusCode.UnprocessableEntity);
+        var retried = await Problems.AssertProblemAsync(await SubmitAsync(body, key: "mode-1", query: "?mode=valid-only"), HttpStatusCode.Conflict);
+        Assert.Equal($"The Idempotency-Key 'mode-1' was used for submission {rejected.GetProperty("submission").GetString()!.Split('/')[^1]} with the same body "
+            + "but mode=all-or-nothing (this request: valid-only); nothing was written. Use a new key to submit the batch that way.",
+            retried.GetProperty("detail").GetString());
+        Assert.Equal(0L, await ParcelsOnSheetAsync(960));
+    }
+
+    [Fact]
+    public async Task the_same_key_and_body_with_the_crs_named_another_way_replays_but_another_crs_is_a_409()
+    {
+        var lines = string.Join('\n', Parcels.Feature(1, sheet: 961).ToJsonString(), Parcels.Feature(2, sheet: 961).ToJsonString());
+        await JsonAsync(await SubmitAsync(lines, key: "crs-1", contentType: "application/x-ndjson", query: "?crs=EPSG:9212"), HttpStatusCode.Created);
+        var again = await SubmitAsync(lines, key: "crs-1", contentType: "application/x-ndjson", query: "?crs=http://www.opengis.net/def/crs/EPSG/0/9212");
+        await JsonAsync(again, HttpStatusCode.OK);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        var wgs84 = await Problems.AssertProblemAsync(await SubmitAsync(lines, key: "crs-1", contentType: "application/x-ndjson"), HttpStatusCode.Conflict);
+        Assert.Contains("with the same body but crs=EPSG:9212 (this request: the default, WGS 84); nothing was written", wgs84.GetProperty("detail").GetString());
+        Assert.Equal(2L, await ParcelsOnSheetAsync(961));
+    }
+
+    [Fact]
     public async Task a_concurrent_double_submission_with_one_key_writes_once()
     {
         var body = Parcels.Collection(Parcels.Feature(1, sheet: 904), Parcels.Feature(2, sheet: 904));
