@@ -298,6 +298,10 @@ public sealed class Negotiation(
             new { side = transition.Side, difference, reasons, legalBasis }, ct);
         await write.CommitAsync($"data-request.{action}", $"data-request:{requestId}",
             new { from = current.State, to = transition.ToState, side = transition.Side, difference, reasons, legalBasis, grantId }, ct);
+        if (transition.ToState == "approved" && current.Delivery == "extract")
+        {
+            extractions.Wake(); // committed: the worker can see the grant's extracts now
+        }
         var steps = await StepsAsync(requestId, ct);
         return new StepOutcome.Done(steps.Single(s => s.Id == stepId), grantId);
     }

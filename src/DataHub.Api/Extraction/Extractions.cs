@@ -77,6 +77,12 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         return id;
     }
 
+    /// <summary>
+    /// Wakes this process's worker for jobs queued in a transaction that has since committed
+    /// (a grant's extracts); before the commit it would look, find nothing and sleep a poll.
+    /// </summary>
+    public void Wake() => wakeup.Notify();
+
     /// <summary>The jobs made for a grant, oldest first.</summary>
     public async Task<IReadOnlyList<ExtractionJob>> ForGrantAsync(Guid grantId, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace DataHub.Tests.Sharing;
 /// (a reader and a client of thue-dn), the department's reviewer of parcel-users, a reviewer of
 /// another dataset, a department administrator, and a third unit (the IOC) that must see nothing.
 /// </summary>
-public sealed class SharingHubFixture : SeededHubFixture
+public class SharingHubFixture : SeededHubFixture
 {
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "datahub-sharing-tests-" + Guid.NewGuid().ToString("N"));
 
