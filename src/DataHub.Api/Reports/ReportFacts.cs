@@ -3,9 +3,10 @@ using Npgsql;
 namespace DataHub.Api.Reports;
 
 /// <summary>
-/// The materialised facts the reports read (reports.land_facts, 0040). Reports are exact
-/// whether the facts are fresh, stale or missing (what changed since is computed live); fresh
-/// facts only make them fast, so the worker rebuilds them once the land data has changed.
+/// The materialised facts the reports read (reports.land_facts, 0040; reports.user_facts, 0107).
+/// Reports are exact whether the facts are fresh, stale or missing (what changed since is
+/// computed live); fresh facts only make them fast, so the worker refreshes them once the land
+/// data has changed.
 /// </summary>
 public sealed class ReportFacts(NpgsqlDataSource dataSource)
 {
@@ -18,8 +19,13 @@ public sealed class ReportFacts(NpgsqlDataSource dataSource)
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Rebuilds the facts (about 8 s for a million parcels on 2 cores); false when another process is at it.</summary>
-    public async Task<bool> RebuildAsync(CancellationToken ct)
+    /// <summary>
+    /// Brings the facts up to date: the parcels changed since they were built, or all of them
+    /// when there are no facts yet, more than a fifth changed, or <paramref name="full"/> asks
+    /// (about 25 s for a million parcels on 2 cores; docs/performance.md). Returns the parcels
+    /// refreshed, -1 for a full rebuild, or null when another process is at it.
+    /// </summary>
+    public async Task<long?> RefreshAsync(CancellationToken ct, bool full = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
@@ -27,16 +33,20 @@ public sealed class ReportFacts(NpgsqlDataSource dataSource)
         {
             if (!(bool)(await command.ExecuteScalarAsync(ct))!)
             {
-                return false;
+                return null;
             }
         }
-        await using (var command = new NpgsqlCommand("set local work_mem = '256MB'; select reports.rebuild_facts()", connection, transaction))
+        long refreshed;
+        await using (var command = new NpgsqlCommand(
+            $"set local work_mem = '256MB'; select {(full ? "reports.rebuild_facts(), -1::bigint" : "0, reports.refresh_facts()")}", connection, transaction))
         {
             command.CommandTimeout = 600;
-            await command.ExecuteNonQueryAsync(ct);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            refreshed = reader.GetInt64(1);
         }
         await transaction.CommitAsync(ct);
-        return true;
+        return refreshed;
     }
 }
 
@@ -54,9 +64,9 @@ public sealed partial class ReportFactsWorker(ReportFacts facts, IConfiguration 
         {
             try
             {
-                if (await facts.StaleAsync(stoppingToken) && await facts.RebuildAsync(stoppingToken))
+                if (await facts.StaleAsync(stoppingToken) && await facts.RefreshAsync(stoppingToken) is { } refreshed)
                 {
-                    LogRebuilt(logger);
+                    LogRefreshed(logger, refreshed < 0 ? "rebuilt whole" : $"refreshed for {refreshed} changed parcels");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,8 +82,8 @@ public sealed partial class ReportFactsWorker(ReportFacts facts, IConfiguration 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the report facts")]
-    private static partial void LogRebuilt(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The report facts were {What}")]
+    private static partial void LogRefreshed(ILogger logger, string what);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the report facts failed; reports compute what changed live until it succeeds")]
     private static partial void LogFailed(ILogger logger, Exception exception);

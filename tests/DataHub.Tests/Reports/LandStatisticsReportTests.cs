@@ -167,6 +167,19 @@ public sealed class LandStatisticsReportTests(ReportsHubFixture hub) : IClassFix
         Assert.Equal(await ByPurposeAndUserTypeAsync("2025-06-30"), fromFacts.NonZeroComputed());
     }
 
+    [Theory]
+    [InlineData("date=2025-06-30&units=new")]
+    [InlineData("date=2024-12-31&units=old")]
+    public async Task form_02_is_the_same_computed_live_and_read_from_the_facts(string query)
+    {
+        await hub.DropFactsAsync();
+        var live = await hub.ReportAsync("02-tkkk", query);
+        await hub.RebuildFactsAsync();
+        var fromFacts = await hub.ReportAsync("02-tkkk", query);
+        Assert.Equal(live.NonZeroComputed(), fromFacts.NonZeroComputed());
+        Assert.Contains(fromFacts.NonZeroComputed(), c => c.Key.Item2 == "USERS");
+    }
+
     [Fact]
     public async Task the_xlsx_export_opens_and_holds_the_same_numbers()
     {

@@ -14,11 +14,31 @@ public class ReportsHubFixture : SeededHubFixture
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Reports:FactsRefreshSeconds", "0")];
 
-    public Task RebuildFactsAsync() => new ReportFacts(DataSource).RebuildAsync(CancellationToken.None);
+    /// <summary>Brings the facts up to date as the worker does: only what changed, once they exist.</summary>
+    public Task<long?> RefreshFactsAsync() => new ReportFacts(DataSource).RefreshAsync(CancellationToken.None);
+
+    public Task<long?> RebuildFactsAsync() => new ReportFacts(DataSource).RefreshAsync(CancellationToken.None, full: true);
+
+    /// <summary>Every fact, sorted, as text: to compare a refresh with a rebuild.</summary>
+    public async Task<List<string>> FactsAsync()
+    {
+        var facts = new List<string>();
+        await using var command = DataSource.CreateCommand("""
+            select 'land ' || f::text from reports.land_facts f
+            union all select 'user ' || f::text from reports.user_facts f
+            order by 1
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            facts.Add(reader.GetString(0));
+        }
+        return facts;
+    }
 
     public async Task DropFactsAsync()
     {
-        await using var command = DataSource.CreateCommand("delete from reports.facts_state; delete from reports.land_facts");
+        await using var command = DataSource.CreateCommand("delete from reports.facts_state; delete from reports.land_facts; delete from reports.user_facts");
         await command.ExecuteNonQueryAsync();
     }
 
