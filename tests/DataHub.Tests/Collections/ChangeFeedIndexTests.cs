@@ -37,14 +37,7 @@ public sealed class ChangeFeedIndexTests : IAsyncLifetime
     {
         var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
-        connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
-        await ExecuteAsync(connection, """
-            load 'auto_explain';
-            set auto_explain.log_min_duration = 0;
-            set auto_explain.log_nested_statements = on;
-            set auto_explain.log_analyze = on;
-            set auto_explain.log_level = notice;
-            """);
+        await AutoExplain.CollectPlansAsync(connection, plans, analyze: true);
         return connection;
     }
 

@@ -34,14 +34,9 @@ public sealed class ReportFactsPlanTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await ExecuteAsync(connection, "begin isolation level repeatable read; select reports.rebuild_facts(); commit;");
-        connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
-        await ExecuteAsync(connection, """
-            load 'auto_explain';
-            set auto_explain.log_min_duration = 0;
-            set auto_explain.log_nested_statements = on;
-            set auto_explain.log_level = notice;
-            set plan_cache_mode = force_generic_plan; -- what the cache may choose after five calls, from the first
-            """);
+        await AutoExplain.CollectPlansAsync(connection, plans);
+        // What the plan cache may choose after five calls, from the first.
+        await ExecuteAsync(connection, "set plan_cache_mode = force_generic_plan");
         for (var call = 1; call <= 2; call++)
         {
             plans.Clear();
