@@ -22,7 +22,7 @@ public sealed class ReportFacts(NpgsqlDataSource dataSource)
     /// <summary>
     /// Brings the facts up to date: the parcels changed since they were built, or all of them
     /// when there are no facts yet, more than a fifth changed, or <paramref name="full"/> asks
-    /// (about 25 s for a million parcels on 2 cores; docs/performance.md). Returns the parcels
+    /// (17-28 s for a million parcels on 2 cores; docs/performance.md). Returns the parcels
     /// refreshed, -1 for a full rebuild, or null when another process is at it.
     /// </summary>
     public async Task<long?> RefreshAsync(CancellationToken ct, bool full = false)
@@ -38,12 +38,10 @@ public sealed class ReportFacts(NpgsqlDataSource dataSource)
         }
         long refreshed;
         await using (var command = new NpgsqlCommand(
-            $"set local work_mem = '256MB'; select {(full ? "reports.rebuild_facts(), -1::bigint" : "0, reports.refresh_facts()")}", connection, transaction))
+            $"set local work_mem = '256MB'; {(full ? "select -1::bigint from reports.rebuild_facts()" : "select reports.refresh_facts()")}", connection, transaction))
         {
             command.CommandTimeout = 600;
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            refreshed = reader.GetInt64(1);
+            refreshed = (long)(await command.ExecuteScalarAsync(ct))!;
         }
         await transaction.CommitAsync(ct);
         return refreshed;

@@ -16,7 +16,11 @@ namespace DataHub.Api.Submissions;
 public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IConfiguration configuration, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
-    public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null);
+    public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null)
+    {
+        /// <summary>The mode as stored and answered: all-or-nothing or valid-only.</summary>
+        public string Mode => ValidOnly ? "valid-only" : "all-or-nothing";
+    }
 
     /// <summary>The outcome: the stored result, and whether it was replayed for a repeated key.</summary>
     public sealed record Outcome(SubmissionStore.Stored Result, bool Replayed);
@@ -437,10 +441,9 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     private static List<string> OtherwiseAsked(SubmissionStore.Stored stored, Request request)
     {
         var differences = new List<string>();
-        var mode = request.ValidOnly ? "valid-only" : "all-or-nothing";
-        if (stored.Mode != mode)
+        if (stored.Mode != request.Mode)
         {
-            differences.Add($"mode={stored.Mode} (this request: {mode})");
+            differences.Add($"mode={stored.Mode} (this request: {request.Mode})");
         }
         if (stored.Structure != request.Structure)
         {

@@ -22,7 +22,7 @@ public static class SubmissionStore
             on conflict (dataset_id, idempotency_key) do nothing
             returning id
             """, c, t);
-        object?[] values = [id, r.Dataset.Id, r.IdempotencyKey, status, r.ValidOnly ? "valid-only" : "all-or-nothing", r.SubmittedBy, r.Ndjson, r.Structure];
+        object?[] values = [id, r.Dataset.Id, r.IdempotencyKey, status, r.Mode, r.SubmittedBy, r.Ndjson, r.Structure];
         command.AddValues(values);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Crs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(ct) is not null;
