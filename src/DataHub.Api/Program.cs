@@ -54,6 +54,7 @@ public partial class Program
         app.UseCollections();
         app.UseHtml();
         app.UseHubAuth();
+        app.UseNulRefusal();
         app.MapApiDocs();
         app.MapHealth();
         app.MapControllers();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 
@@ -158,7 +159,8 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
             }
             else
             {
-                foreach (var (pointer, message) in form.Validate(data))
+                // A NUL cannot be stored (jsonb): refused with its place before the form's own rules.
+                foreach (var (pointer, message) in NulCharacters.PathsIn(data) is { Count: > 0 } nuls ? nuls : form.Validate(data))
                 {
                     Problem("/form" + pointer, message);
                 }

@@ -256,7 +256,8 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             {
                 await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
                 {
-                    var failures = structures.Validate(dataset, structure, feature);
+                    // A NUL cannot be stored (PostgreSQL text): refused here with its place, not by COPY.
+                    var failures = NulCharacters.PathsIn(feature) is { Count: > 0 } nuls ? nuls : structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {
                         if (stager.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)

@@ -113,6 +113,19 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     }
 
     [Fact]
+    public async Task a_nul_character_in_a_record_is_a_problem_at_its_field_not_a_500_and_nothing_is_written()
+    {
+        var withNul = Parcels.Feature(2, sheet: 962);
+        withNul["properties"]!["address"] = "Thôn 1\u0000";
+        var problem = await Problems.AssertProblemAsync(await SubmitAsync(Parcels.Collection(Parcels.Feature(1, sheet: 962), withNul)), HttpStatusCode.UnprocessableEntity);
+        var only = Assert.Single(problem.GetProperty("problems").EnumerateArray());
+        Assert.Equal(1, only.GetProperty("record").GetInt32());
+        Assert.Equal("properties.address", only.GetProperty("path").GetString());
+        Assert.Equal("The value contains a NUL character (U+0000), which the hub does not accept.", only.GetProperty("message").GetString());
+        Assert.Equal(0L, await ParcelsOnSheetAsync(962));
+    }
+
+    [Fact]
     public async Task valid_only_writes_the_valid_records_and_reports_the_others()
     {
         var bad = Parcels.Feature(2, purpose: "XYZ", sheet: 906);

@@ -18,6 +18,7 @@ public static class ApiSetup
                 o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                 o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+                o.JsonSerializerOptions.Converters.Add(new NulCharacters.RefusingConverter());
             });
 
         builder.Services
@@ -36,6 +37,7 @@ public static class ApiSetup
             });
 
         builder.Services.AddHubProblemDetails();
+        builder.Services.AddNulRefusal();
         return builder;
     }
 }

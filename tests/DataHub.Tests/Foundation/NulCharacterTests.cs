@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text;
+using DataHub.Tests.Infrastructure;
+
+namespace DataHub.Tests.Foundation;
+
+/// <summary>PostgreSQL text cannot hold U+0000: a NUL anywhere in a request is a 400 saying where, never a 500.</summary>
+public sealed class NulCharacterTests(HubFixture hub) : IClassFixture<HubFixture>
+{
+    private const string Refusal = "contains a NUL character (U+0000), which the hub does not accept";
+
+    [Theory]
+    [InlineData("/api/v1/audit?actor=a%00b", "actor")]
+    [InlineData("/api/v1/data-requests?state=%00", "state")]
+    [InlineData("/api/v1/deliveries/messages?key=x%00", "key")]
+    [InlineData("/api/v1/accounts?unit=%00", "unit")]
+    public async Task a_nul_in_a_query_parameter_is_a_400_naming_the_parameter(string url, string parameter)
+    {
+        var client = hub.CreateClient();
+        var problem = await Problems.AssertProblemAsync(await client.GetAsync(url), HttpStatusCode.BadRequest);
+        Assert.Equal($"The query parameter '{parameter}' {Refusal}.", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Fact]
+    public async Task a_nul_in_a_form_field_is_a_400_naming_the_field()
+    {
+        using var anonymous = hub.CreateAnonymousClient();
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "ioc\0", ["client_secret"] = "x" });
+        var problem = await Problems.AssertProblemAsync(await anonymous.PostAsync("/api/v1/auth/token", form), HttpStatusCode.BadRequest);
+        Assert.Equal($"The form field 'client_id' {Refusal}.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task a_nul_in_a_json_body_is_a_400_at_its_path_and_nothing_is_written()
+    {
+        var client = hub.CreateClient();
+        var body = """{"clientId":"nul-client","name":"I\u0000OC","unitCode":"ioc-dn","roles":[{"role":"reader"}]}""";
+        var response = await client.PostAsync("/api/v1/clients", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(Refusal, problem.GetProperty("errors").GetProperty("$.name").ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/nul-client")).StatusCode);
+    }
+}
