@@ -40,8 +40,22 @@ public sealed class DataRequestsController(Negotiation negotiation) : Controller
     [HttpGet(Name = "GetDataRequests")]
     [Authorize(Policy = Permissions.SignedIn)]
     [ProducesResponseType<IReadOnlyList<DataRequestDocument>>(StatusCodes.Status200OK, "application/json")]
-    public async Task<IReadOnlyList<DataRequestDocument>> List(string? state, int? limit, CancellationToken ct) =>
-        await negotiation.ListAsync(SharingCaller.Of(User), state, Math.Clamp(limit ?? 100, 1, 1000), ct);
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<ActionResult<IReadOnlyList<DataRequestDocument>>> List(string? state, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return this.Invalid("limit", "limit must be between 1 and 1000.");
+        }
+        // The states are data (special_sharing.transitions), so an unknown one is named rather
+        // than answered with an empty list that looks like "none in that state".
+        if (state is not null && (await negotiation.TransitionsAsync(ct)).SelectMany(t => new[] { t.FromState, t.ToState })
+                .Distinct().Order(StringComparer.Ordinal).ToList() is var states && !states.Contains(state))
+        {
+            return this.Invalid("state", $"There is no state '{state}'; the states are {string.Join(", ", states)} (see /api/v1/data-requests/transitions).");
+        }
+        return Ok(await negotiation.ListAsync(SharingCaller.Of(User), state, limit ?? 100, ct));
+    }
 
     /// <summary>The negotiation as data: from each state, the actions each side may take and the state they lead to.</summary>
     [HttpGet("transitions", Name = "GetDataRequestTransitions")]

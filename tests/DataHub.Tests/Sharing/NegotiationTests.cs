@@ -186,6 +186,23 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task the_list_filters_by_a_state_of_the_negotiation_and_names_an_unknown_state_or_limit()
+    {
+        var filed = await hub.FileAsync(AskedScope());
+        var id = filed.GetProperty("id").GetString()!;
+        var state = filed.GetProperty("state").GetString()!;
+        using var requester = hub.As(hub.Requester);
+        Assert.Contains(id, await requester.GetStringAsync($"/api/v1/data-requests?state={state}"));
+
+        var unknown = await Problems.AssertProblemAsync(await requester.GetAsync("/api/v1/data-requests?state=aproved"), HttpStatusCode.BadRequest);
+        var message = unknown.GetProperty("errors").GetProperty("state")[0].GetString()!;
+        Assert.StartsWith("There is no state 'aproved'; the states are ", message);
+        Assert.Contains(state, message);
+        var limit = await Problems.AssertProblemAsync(await requester.GetAsync("/api/v1/data-requests?limit=0"), HttpStatusCode.BadRequest);
+        Assert.True(limit.GetProperty("errors").TryGetProperty("limit", out _));
+    }
+
+    [Fact]
     public async Task a_filing_without_purpose_legal_basis_or_a_known_scope_is_refused_by_field()
     {
         using var requester = hub.As(hub.Requester);
