@@ -158,18 +158,8 @@ public static class NulCharacters
             {
                 return false;
             }
-            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "The request is not valid",
-                    Detail = $"A text value in the request {Refusal}; nothing was written.",
-                },
-            });
+            return await problems.WriteStatusAsync(httpContext, exception, StatusCodes.Status400BadRequest, "The request is not valid",
+                $"A text value in the request {Refusal}; nothing was written.");
         }
     }
 }

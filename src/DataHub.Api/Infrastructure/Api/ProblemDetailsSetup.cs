@@ -56,6 +56,19 @@ public static class ProblemDetailsSetup
         return app;
     }
 
+    /// <summary>Answers an exception a handler recognises with its own status and a problem saying why.</summary>
+    public static async ValueTask<bool> WriteStatusAsync(this IProblemDetailsService problems, HttpContext httpContext, Exception exception,
+        int status, string? title, string detail)
+    {
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -64,19 +77,8 @@ public static class ProblemDetailsSetup
             {
                 return false;
             }
-            httpContext.Response.StatusCode = bad.StatusCode;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = bad.StatusCode,
-                    Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                        ? "The request body is larger than this endpoint accepts."
-                        : bad.Message,
-                },
-            });
+            return await problems.WriteStatusAsync(httpContext, exception, bad.StatusCode, null,
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : bad.Message);
         }
     }
 }
