@@ -410,7 +410,7 @@ public sealed class Negotiation(
     /// <summary>One request the caller sees, or null (not there, or not the caller's to see).</summary>
     public async Task<DataRequestDocument?> FindAsync(Guid id, SharingCaller caller, bool withSteps, CancellationToken ct)
     {
-        var list = await QueryAsync(caller, "r.id = $3", [id], 1, ct);
+        var list = await QueryAsync(caller, await TransitionsAsync(ct), "r.id = $3", [id], 1, ct);
         if (list.Count == 0)
         {
             return null;
@@ -418,13 +418,27 @@ public sealed class Negotiation(
         return withSteps ? list[0] with { Steps = await StepsAsync(id, ct) } : list[0];
     }
 
-    /// <summary>The requests the caller sees, newest first, optionally in one state.</summary>
-    public Task<IReadOnlyList<DataRequestDocument>> ListAsync(SharingCaller caller, string? state, int limit, CancellationToken ct) =>
-        state is null ? QueryAsync(caller, "true", [], limit, ct) : QueryAsync(caller, "r.state = $3", [state], limit, ct);
-
-    private async Task<IReadOnlyList<DataRequestDocument>> QueryAsync(SharingCaller caller, string condition, object[] values, int limit, CancellationToken ct)
+    /// <summary>
+    /// The requests the caller sees, newest first, optionally in one state; with the negotiation's
+    /// states (data, from its transitions), and no list when <paramref name="state"/> is not one.
+    /// </summary>
+    public async Task<(IReadOnlyList<DataRequestDocument>? List, IReadOnlyList<string> States)> ListAsync(SharingCaller caller, string? state, int limit, CancellationToken ct)
     {
         var transitions = await TransitionsAsync(ct);
+        var states = transitions.SelectMany(t => new[] { t.FromState, t.ToState }).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (state is not null && !states.Contains(state))
+        {
+            return (null, states);
+        }
+        var list = state is null
+            ? await QueryAsync(caller, transitions, "true", [], limit, ct)
+            : await QueryAsync(caller, transitions, "r.state = $3", [state], limit, ct);
+        return (list, states);
+    }
+
+    private async Task<IReadOnlyList<DataRequestDocument>> QueryAsync(SharingCaller caller, IReadOnlyList<Transition> transitions, string condition,
+        object[] values, int limit, CancellationToken ct)
+    {
         await using var command = dataSource.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = TimeZone });
         command.Parameters.Add(new NpgsqlParameter { Value = Today() });
