@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace DataHub.Api.Infrastructure.Api;
@@ -41,20 +40,8 @@ public static class NulCharacters
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                // The errors member as ValidationProblemDetails has it (the writer serializes the
-                // declared ProblemDetails type, so a derived type's members would be dropped).
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "The request is not valid",
-                    Detail = $"The {where} '{name}' {Refusal}.",
-                    Extensions = { ["errors"] = new Dictionary<string, string[]> { [name] = [$"The value {Refusal}."] } },
-                },
-            });
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteStatusAsync(context, null, StatusCodes.Status400BadRequest,
+                "The request is not valid", $"The {where} '{name}' {Refusal}.", new Dictionary<string, string[]> { [name] = [$"The value {Refusal}."] });
         });
         return app;
     }

@@ -56,17 +56,22 @@ public static class ProblemDetailsSetup
         return app;
     }
 
-    /// <summary>Answers an exception a handler recognises with its own status and a problem saying why.</summary>
-    public static async ValueTask<bool> WriteStatusAsync(this IProblemDetailsService problems, HttpContext httpContext, Exception exception,
-        int status, string? title, string detail)
+    /// <summary>
+    /// Answers with a status and a problem saying why (an exception a handler recognises, or a
+    /// refusal before any action runs), with <c>errors</c> by field as ValidationProblemDetails has
+    /// them. (The writer serializes the declared ProblemDetails type, so a derived type's members
+    /// would be dropped: the errors go in as an extension.)
+    /// </summary>
+    public static async ValueTask<bool> WriteStatusAsync(this IProblemDetailsService problems, HttpContext httpContext, Exception? exception,
+        int status, string? title, string detail, IDictionary<string, string[]>? errors = null)
     {
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (errors is not null)
         {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+            problem.Extensions["errors"] = errors;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
 
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
