@@ -89,6 +89,22 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
     }
 
     [Fact]
+    public async Task a_null_document_parcel_or_certificate_is_a_400_at_its_index_and_nothing_is_written()
+    {
+        hub.Time.At("2026-02-12T10:00:00");
+        using var shop = hub.As("one-stop-shop");
+        var body = DossiersHubFixture.TransferDossier("BN-NULL-1");
+        body["documents"]!.AsArray().Add(null);
+        body["parcels"]!.AsArray().Insert(0, null);
+        body["certificates"]!.AsArray().Add(null);
+        var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["Certificates[1]", "Documents[1]", "Parcels[0]"], errors.EnumerateObject().Select(e => e.Name).Order().ToArray());
+        Assert.Equal("Item 1 of the list is null; give a value or leave the item out.", errors.GetProperty("Documents[1]")[0].GetString());
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from dossiers.dossiers where sender_number = 'BN-NULL-1'"));
+    }
+
+    [Fact]
     public async Task an_unknown_procedure_and_a_missing_form_are_named_by_field()
     {
         hub.Time.At("2026-02-12T10:00:00");

@@ -48,6 +48,8 @@ public sealed class ErrorResponsesTests(ProbeHubFixture hub) : IClassFixture<Pro
         var response = await client.PostAsync("/api/v1/test-probe/echo", content);
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.TryGetProperty("errors", out var errors), problem.ToString());
+        // Only the JSON error, at its path: not also "The body field is required." for the body it left empty.
+        Assert.All(errors.EnumerateObject(), e => Assert.StartsWith("$", e.Name));
         Assert.NotEmpty(errors.EnumerateObject());
     }
 

@@ -223,6 +223,26 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task a_null_dataset_or_field_in_the_scope_is_a_400_at_its_index_and_nothing_is_filed()
+    {
+        using var requester = hub.As(hub.Requester);
+        var before = (await Ogc.GetJsonAsync(requester, "/api/v1/data-requests")).GetArrayLength();
+        async Task<string[]> RefusedAsync(string datasets)
+        {
+            var response = await requester.PostAsync("/api/v1/data-requests", new StringContent($$$"""
+                {"purpose": "kiểm tra", "legalBasis": "Điều 58 Luật Đất đai 2024",
+                 "scope": {"datasets": {{{datasets}}}, "validFrom": "2026-01-01", "validTo": "2026-12-31"},
+                 "delivery": "api", "contact": {"name": "A", "email": "a@example.vn"}}
+                """, System.Text.Encoding.UTF8, "application/json"));
+            var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            return problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToArray();
+        }
+        Assert.Equal(["Scope.Datasets[0]"], await RefusedAsync("""[null, {"dataset": "parcels", "fields": ["parcel_id"]}]"""));
+        Assert.Equal(["Scope.Datasets[0].Fields[1]"], await RefusedAsync("""[{"dataset": "parcels", "fields": ["parcel_id", null]}]"""));
+        Assert.Equal(before, (await Ogc.GetJsonAsync(requester, "/api/v1/data-requests")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task a_third_unit_and_a_reviewer_of_another_dataset_cannot_see_the_request_or_its_grant_at_all()
     {
         var grantId = await hub.GrantAsync(["parcel_id", "full_name"], null, Today, Today.AddDays(10));

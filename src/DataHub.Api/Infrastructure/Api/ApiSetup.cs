@@ -19,7 +19,8 @@ public static class ApiSetup
                 o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
                 o.JsonSerializerOptions.Converters.Add(new NulCharacters.RefusingConverter());
-            });
+            })
+            .AddHubModelValidation();
 
         builder.Services
             .AddApiVersioning(o =>

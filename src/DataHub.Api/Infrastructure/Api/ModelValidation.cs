@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
+
+namespace DataHub.Api.Infrastructure.Api;
+
+/// <summary>
+/// What MVC's validation of request bodies needs to say exactly what is wrong and where: a null
+/// item in a list refused at its index (a null where the hub expects a role, a dataset or a
+/// document was a 500 further in), and no "The request field is required." beside the JSON
+/// error that caused it.
+/// </summary>
+public static class ModelValidation
+{
+    public static IMvcBuilder AddHubModelValidation(this IMvcBuilder mvc)
+    {
+        mvc.AddMvcOptions(o =>
+        {
+            o.ModelValidatorProviders.Add(new NoNullItemsProvider());
+        });
+        mvc.Services.PostConfigure<ApiBehaviorOptions>(o =>
+        {
+            var answer = o.InvalidModelStateResponseFactory;
+            o.InvalidModelStateResponseFactory = context =>
+            {
+                DropEmptyBodyEchoes(context);
+                return answer(context);
+            };
+        });
+        return mvc;
+    }
+
+    /// <summary>
+    /// A body that does not parse leaves its parameter null, and the parameter's implicit
+    /// [Required] then adds "The request field is required." under the parameter's name. The JSON
+    /// error (keyed by its path, <c>$.roles[0].role</c>) already says what is wrong.
+    /// </summary>
+    private static void DropEmptyBodyEchoes(ActionContext context)
+    {
+        var state = context.ModelState;
+        if (!state.Keys.Any(k => k.StartsWith('$')))
+        {
+            return;
+        }
+        var bodies = context.ActionDescriptor.Parameters.Where(p => p.BindingInfo?.BindingSource == BindingSource.Body).Select(p => p.Name);
+        foreach (var name in bodies.Where(n => state[n]?.Errors.Count > 0).ToList())
+        {
+            state.Remove(name);
+        }
+    }
+
+    /// <summary>
+    /// Adds <see cref="NoNullItems"/> to every list in a request. No list the hub takes has a use
+    /// for a null item (roles, datasets, fields, codes, documents), so none is declared nullable.
+    /// </summary>
+    private sealed class NoNullItemsProvider : IModelValidatorProvider
+    {
+        public void CreateValidators(ModelValidatorProviderContext context)
+        {
+            if (context.ModelMetadata is { IsEnumerableType: true, ElementType: { } item } && (!item.IsValueType || Nullable.GetUnderlyingType(item) is not null))
+            {
+                context.Results.Add(new ValidatorItem { Validator = new NoNullItems(), IsReusable = true });
+            }
+        }
+    }
+
+    private sealed class NoNullItems : IModelValidator
+    {
+        public IEnumerable<ModelValidationResult> Validate(ModelValidationContext context)
+        {
+            if (context.Model is not System.Collections.IEnumerable items)
+            {
+                yield break;
+            }
+            var index = 0;
+            foreach (var item in items)
+            {
+                if (item is null)
+                {
+                    // "[2]" joins the list's own key: roles[2].
+                    yield return new ModelValidationResult($"[{index}]", $"Item {index} of the list is null; give a value or leave the item out.");
+                }
+                index++;
+            }
+        }
+    }
+}
