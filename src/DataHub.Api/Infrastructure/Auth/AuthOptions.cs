@@ -10,6 +10,18 @@ public sealed class AuthOptions
     /// key per process: tokens then end with the process and do not work across processes.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>Why a configured signing key cannot be used, or null (also when none is set).</summary>
+    public static string? SigningKeyProblem(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return null;
+        }
+        var bytes = new byte[key.Length];
+        return !Convert.TryFromBase64String(key, bytes, out var length) ? "not base64"
+            : length < 32 ? $"{length} bytes, fewer than 32" : null;
+    }
+
     public int AccessTokenMinutes { get; set; } = 15;
     public int ClientTokenMinutes { get; set; } = 15;
 

@@ -13,7 +13,12 @@ public static class AuthSetup
     public static WebApplicationBuilder AddHubAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+        // A key that cannot be read stops the start with its reason: found at the first request,
+        // it made every request (health checks included) a 500.
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection("Auth"))
+            .Validate(o => AuthOptions.SigningKeyProblem(o.SigningKey) is null, "Auth:SigningKey must be base64 of at least 32 bytes (for example: head -c 32 /dev/urandom | base64).")
+            .Validate(o => o.AccessTokenMinutes > 0 && o.ClientTokenMinutes > 0, "Auth:AccessTokenMinutes and Auth:ClientTokenMinutes must be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<PrincipalResolver>();
         services.TryAddSingleton(TimeProvider.System);

@@ -31,12 +31,11 @@ public sealed class TokenIssuer
         }
         else
         {
-            var bytes = Convert.FromBase64String(this.options.SigningKey);
-            if (bytes.Length < 32)
+            if (AuthOptions.SigningKeyProblem(this.options.SigningKey) is { } problem)
             {
-                throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes (base64).");
+                throw new InvalidOperationException($"Auth:SigningKey cannot be used: {problem}.");
             }
-            Key = new SymmetricSecurityKey(bytes);
+            Key = new SymmetricSecurityKey(Convert.FromBase64String(this.options.SigningKey));
         }
         Key.KeyId = Convert.ToHexString(SHA256.HashData(Key.Key))[..16];
     }
