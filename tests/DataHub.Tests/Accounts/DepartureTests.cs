@@ -41,7 +41,7 @@ public sealed class DepartureTests(HubFixture hub) : IClassFixture<HubFixture>
         var problem = await Problems.AssertProblemAsync(tooLate, HttpStatusCode.BadRequest);
         Assert.Contains("5 working days", problem.GetProperty("detail").GetString());
 
-        var nextWorkingDay = await ScalarAsync<DateTime>("select ref.add_working_days($1::date, 1)::timestamp", DateTime.Parse(Today, System.Globalization.CultureInfo.InvariantCulture));
+        var nextWorkingDay = await hub.Database.ScalarAsync<DateTime>("select ref.add_working_days($1::date, 1)::timestamp", DateTime.Parse(Today, System.Globalization.CultureInfo.InvariantCulture));
         var handover = await admin.PostAsJsonAsync($"/api/v1/accounts/{id}/departures",
             new { kind = "transfer", effectiveOn = Today, rightsEndOn = nextWorkingDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), newUnitCode = "thue-dn", newPosition = "chuyên viên" });
         Assert.Equal(HttpStatusCode.Created, handover.StatusCode);
@@ -83,17 +83,5 @@ public sealed class DepartureTests(HubFixture hub) : IClassFixture<HubFixture>
         Assert.True(Listed(await admin.GetStringAsync("/api/v1/accounts/unused?days=90")));
         await People.SignInOkAsync(hub, person.Username, person.Password);
         Assert.False(Listed(await admin.GetStringAsync("/api/v1/accounts/unused?days=90")));
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(hub.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
-        }
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -59,6 +59,19 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(name, ConnectionStringFor(name));
     }
 
+    /// <summary>One value read straight from the database, for what the API does not show.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

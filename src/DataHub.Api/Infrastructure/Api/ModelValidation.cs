@@ -7,8 +7,8 @@ namespace DataHub.Api.Infrastructure.Api;
 /// <summary>
 /// What MVC's validation of request bodies needs to say exactly what is wrong and where: a null
 /// item in a list refused at its index (a null where the hub expects a role, a dataset or a
-/// document was a 500 further in), and no "The request field is required." beside the JSON
-/// error that caused it.
+/// document was a 500 further in), dates kept to the years the hub's data can mean, and no
+/// "The request field is required." beside the JSON error that caused it.
 /// </summary>
 public static class ModelValidation
 {
@@ -17,6 +17,7 @@ public static class ModelValidation
         mvc.AddMvcOptions(o =>
         {
             o.ModelValidatorProviders.Add(new NoNullItemsProvider());
+            o.ModelValidatorProviders.Add(new DatesProvider());
         });
         mvc.Services.PostConfigure<ApiBehaviorOptions>(o =>
         {
@@ -82,6 +83,41 @@ public static class ModelValidation
                 }
                 index++;
             }
+        }
+    }
+
+    /// <summary>
+    /// Every date a request gives, in a body or the query, lies in 1900-2199. A date left out of a
+    /// body reads as 0001-01-01, and Npgsql stores 0001-01-01 and 9999-12-31 as -infinity and
+    /// infinity: working-day arithmetic from them never ended, and a dossier given an infinite
+    /// return date could no longer be read.
+    /// </summary>
+    private sealed class DatesProvider : IModelValidatorProvider
+    {
+        public void CreateValidators(ModelValidatorProviderContext context)
+        {
+            if (context.ModelMetadata.UnderlyingOrModelType == typeof(DateOnly))
+            {
+                context.Results.Add(new ValidatorItem { Validator = new DateInRange(), IsReusable = true });
+            }
+        }
+    }
+
+    private sealed class DateInRange : IModelValidator
+    {
+        private static readonly DateOnly First = new(1900, 1, 1), Last = new(2199, 12, 31);
+
+        public IEnumerable<ModelValidationResult> Validate(ModelValidationContext context)
+        {
+            if (context.Model is not DateOnly date || (date >= First && date <= Last))
+            {
+                return [];
+            }
+            // A body's missing date and an explicit 0001-01-01 look the same here (the validator
+            // sees the value's own type, DateOnly, even for a DateOnly? field).
+            return [new ModelValidationResult(null, date == DateOnly.MinValue
+                ? "The date is missing (or 0001-01-01): give one from 1900-01-01 to 2199-12-31, as yyyy-mm-dd."
+                : $"The date {date:yyyy-MM-dd} is outside the years the hub takes (1900-01-01 to 2199-12-31).")];
         }
     }
 }
