@@ -160,7 +160,7 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
             else
             {
                 // A NUL cannot be stored (jsonb): refused with its place before the form's own rules.
-                foreach (var (pointer, message) in NulCharacters.PathsIn(data) is { Count: > 0 } nuls ? nuls : form.Validate(data))
+                foreach (var (pointer, message) in RefusedCharacters.PathsIn(data) is { Count: > 0 } refused ? refused : form.Validate(data))
                 {
                     Problem("/form" + pointer, message);
                 }

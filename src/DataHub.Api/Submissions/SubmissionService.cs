@@ -257,7 +257,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                 await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
                 {
                     // A NUL cannot be stored (PostgreSQL text): refused here with its place, not by COPY.
-                    var failures = NulCharacters.PathsIn(feature) is { Count: > 0 } nuls ? nuls : structures.Validate(dataset, structure, feature);
+                    var failures = RefusedCharacters.PathsIn(feature) is { Count: > 0 } refused ? refused : structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {
                         if (stager.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)

@@ -126,6 +126,21 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     }
 
     [Fact]
+    public async Task half_a_surrogate_pair_in_a_record_is_a_problem_at_its_field_not_a_500_and_nothing_is_written()
+    {
+        var broken = Parcels.Feature(2, sheet: 963);
+        broken["properties"]!["address"] = "HALF";
+        // A JSON escape of a high surrogate with no low one after it: not text.
+        var body = Parcels.Collection(Parcels.Feature(1, sheet: 963), broken).Replace("\"HALF\"", "\"Th\\ud800n 1\"", StringComparison.Ordinal);
+        var problem = await Problems.AssertProblemAsync(await SubmitAsync(body), HttpStatusCode.UnprocessableEntity);
+        var only = Assert.Single(problem.GetProperty("problems").EnumerateArray());
+        Assert.Equal(1, only.GetProperty("record").GetInt32());
+        Assert.Equal("properties.address", only.GetProperty("path").GetString());
+        Assert.StartsWith("The value holds half of a UTF-16 surrogate pair", only.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0L, await ParcelsOnSheetAsync(963));
+    }
+
+    [Fact]
     public async Task valid_only_writes_the_valid_records_and_reports_the_others()
     {
         var bad = Parcels.Feature(2, purpose: "XYZ", sheet: 906);

@@ -18,7 +18,8 @@ public static class ApiSetup
                 o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                 o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-                o.JsonSerializerOptions.Converters.Add(new NulCharacters.RefusingConverter());
+                o.JsonSerializerOptions.Converters.Add(new RefusedCharacters.RefusingConverter());
+                o.JsonSerializerOptions.Converters.Add(new RefusedCharacters.ElementConverter());
             })
             .AddHubModelValidation();
 

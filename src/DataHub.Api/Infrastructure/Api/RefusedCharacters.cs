@@ -7,15 +7,19 @@ using Npgsql;
 namespace DataHub.Api.Infrastructure.Api;
 
 /// <summary>
-/// PostgreSQL text cannot hold U+0000, so a NUL character in anything the hub stores or looks up
-/// failed in the database (a 500). It is refused where it comes in, naming where: query
-/// parameters and form fields here, JSON bodies through <see cref="RefusingConverter"/>,
-/// submissions' records and dossiers' forms in their checks (<see cref="PathsIn"/>). A 400 from
-/// the database's refusal is the backstop.
+/// Characters no text the hub keeps can hold, refused where they come in, naming where.
+/// PostgreSQL text cannot hold U+0000, so a NUL failed in the database (a 500): query parameters
+/// and form fields are checked here, JSON bodies' strings by <see cref="RefusingConverter"/>. A
+/// JSON escape of half a surrogate pair (<c>"\ud800"</c>) is not text at all: .NET refuses to
+/// read it, which it did at the first use of a record or of a JSON element kept whole (a 500);
+/// MVC's JSON elements are checked by <see cref="ElementConverter"/>. Submissions' records and
+/// dossiers' forms are checked for both by <see cref="PathsIn"/>. A 400 from the database's
+/// refusal of a NUL is the backstop.
 /// </summary>
-public static class NulCharacters
+public static class RefusedCharacters
 {
     public const string Refusal = "contains a NUL character (U+0000), which the hub does not accept";
+    public const string HalfPair = "holds half of a UTF-16 surrogate pair (an escape from \\uD800 to \\uDFFF without its other half), which is not text";
 
     public static bool In(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal);
 
@@ -47,45 +51,100 @@ public static class NulCharacters
     }
 
     /// <summary>
-    /// The JSON Pointers of the names and strings in <paramref name="element"/> that hold a NUL.
-    /// Nearly every record has none, which one scan of its raw text for the escape tells.
+    /// The JSON Pointers of the names and strings in <paramref name="element"/> that hold a NUL or
+    /// half a surrogate pair. Both can only be written as escapes, and nearly every record has
+    /// neither, which one scan of its raw text tells; only then is the record walked.
     /// </summary>
-    public static IReadOnlyList<(string Pointer, string Message)> PathsIn(JsonElement element)
+    public static IReadOnlyList<(string Pointer, string Message)> PathsIn(JsonElement element, bool nuls = true)
     {
-        if (JsonMarshal.GetRawUtf8Value(element).IndexOf("\\u0000"u8) < 0)
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (!(nuls && raw.IndexOf("\\u0000"u8) >= 0) && !HasSurrogateEscape(raw))
         {
             return [];
         }
         var found = new List<(string, string)>();
-        Walk(element, "", found);
+        Walk(element, "", nuls, found);
         return found;
     }
 
-    private static void Walk(JsonElement element, string pointer, List<(string, string)> found)
+    // \uD800-\uDFFF in either case. (An escaped backslash before a 'u' can match too: that only
+    // costs a walk that finds nothing.)
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> raw)
+    {
+        while (raw.IndexOf("\\u"u8) is var at and >= 0)
+        {
+            raw = raw[(at + 2)..];
+            if (raw.Length >= 2 && (raw[0] | 0x20) == 'd' && "89abcdefABCDEF"u8.Contains(raw[1]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void Walk(JsonElement element, string pointer, bool nuls, List<(string, string)> found)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    var inner = pointer + "/" + property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
-                    if (In(property.Name))
+                    if (Read(property) is not { } name)
+                    {
+                        found.Add((pointer, $"A property name here {HalfPair}."));
+                        continue;
+                    }
+                    var inner = pointer + "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+                    if (nuls && In(name))
                     {
                         found.Add((inner, $"The property name {Refusal}."));
                     }
-                    Walk(property.Value, inner, found);
+                    Walk(property.Value, inner, nuls, found);
                 }
                 break;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item, $"{pointer}/{index++}", found);
+                    Walk(item, $"{pointer}/{index++}", nuls, found);
                 }
                 break;
-            case JsonValueKind.String when In(element.GetString()):
-                found.Add((pointer, $"The value {Refusal}."));
+            case JsonValueKind.String:
+                var text = Read(element);
+                if (text is null)
+                {
+                    found.Add((pointer, $"The value {HalfPair}."));
+                }
+                else if (nuls && In(text))
+                {
+                    found.Add((pointer, $"The value {Refusal}."));
+                }
                 break;
+        }
+    }
+
+    // .NET decodes a JSON string only when asked, and refuses half a pair then.
+    private static string? Read(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Read(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -133,6 +192,27 @@ public static class NulCharacters
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+
+    /// <summary>
+    /// Every JSON element a request body keeps whole (a dossier's form, a step's data, an area's
+    /// geometry): half a surrogate pair in it is a 400 at the element's path, the message naming
+    /// where inside. (A NUL is left to the checks that report it at its pointer, and to the
+    /// database's refusal.)
+    /// </summary>
+    public sealed class ElementConverter : JsonConverter<JsonElement>
+    {
+        public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var element = JsonElement.ParseValue(ref reader);
+            if (PathsIn(element, nuls: false) is [var (pointer, message), ..])
+            {
+                throw new JsonException(pointer.Length == 0 ? message : $"At {pointer}: {message}");
+            }
+            return element;
+        }
+
+        public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
     }
 
     /// <summary>What reaches the database anyway (a JSON element kept whole, say): 400, nothing written.</summary>

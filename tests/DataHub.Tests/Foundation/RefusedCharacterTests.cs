@@ -4,8 +4,11 @@ using DataHub.Tests.Infrastructure;
 
 namespace DataHub.Tests.Foundation;
 
-/// <summary>PostgreSQL text cannot hold U+0000: a NUL anywhere in a request is a 400 saying where, never a 500.</summary>
-public sealed class NulCharacterTests(HubFixture hub) : IClassFixture<HubFixture>
+/// <summary>
+/// PostgreSQL text cannot hold U+0000, and half a UTF-16 surrogate pair is not text: either in a
+/// request is a 400 saying where, never a 500.
+/// </summary>
+public sealed class RefusedCharacterTests(HubFixture hub) : IClassFixture<HubFixture>
 {
     private const string Refusal = "contains a NUL character (U+0000), which the hub does not accept";
 
@@ -40,5 +43,17 @@ public sealed class NulCharacterTests(HubFixture hub) : IClassFixture<HubFixture
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(Refusal, problem.GetProperty("errors").GetProperty("$.name").ToString());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/nul-client")).StatusCode);
+    }
+
+    [Fact]
+    public async Task half_a_surrogate_pair_in_a_json_element_kept_whole_is_a_400_at_its_path_saying_where_inside()
+    {
+        var client = hub.CreateClient();
+        var body = """{"dataset": "admin-units", "format": "csv", "area": {"geometry": {"type": "Po\ud800", "coordinates": []}}}""";
+        var response = await client.PostAsync("/api/v1/extractions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("$.area")[0].GetString();
+        Assert.StartsWith("At /geometry/type: The value holds half of a UTF-16 surrogate pair", message, StringComparison.Ordinal);
+        Assert.Equal("[]", await client.GetStringAsync("/api/v1/extractions"));
     }
 }
