@@ -73,34 +73,58 @@ public sealed class DossierResults(NpgsqlDataSource dataSource)
         foreach (var item in list.EnumerateArray())
         {
             var at = $"/data/parcels/{i++}";
-            if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("mapSheet", out var sheet) || !sheet.TryGetInt32(out var s) || s < 1
-                || !item.TryGetProperty("parcelNo", out var number) || !number.TryGetInt32(out var n) || n < 1
-                || !item.TryGetProperty("areaM2", out var area) || !area.TryGetDecimal(out var a) || a <= 0
-                || !item.TryGetProperty("geometry", out var geometry) || geometry.ValueKind != JsonValueKind.Object)
+            if (item.ValueKind != JsonValueKind.Object)
             {
-                problems.Add(new FieldProblem(at, "Needs mapSheet and parcelNo (integers from 1), areaM2 (> 0) and geometry (GeoJSON, EPSG:9212)."));
+                problems.Add(new FieldProblem(at, "Needs an object {mapSheet, parcelNo, areaM2, geometry}."));
                 continue;
             }
-            children.Add(new NewParcel(s, n, a, geometry.GetRawText()));
+            // Each field at its own pointer; a value of another JSON type is a problem, not an exception.
+            var sheet = Number(item, "mapSheet", out int s) && s >= 1;
+            var number = Number(item, "parcelNo", out int n) && n >= 1;
+            var area = Number(item, "areaM2", out decimal a) && a > 0;
+            var geometry = item.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object;
+            foreach (var (ok, field, message) in new[]
+            {
+                (sheet, "mapSheet", "Required: the new parcel's map sheet, an integer from 1."),
+                (number, "parcelNo", "Required: the new parcel's number, an integer from 1."),
+                (area, "areaM2", "Required: the new parcel's area in m², a number above 0."),
+                (geometry, "geometry", "Required: a GeoJSON Polygon or MultiPolygon in EPSG:9212."),
+            })
+            {
+                if (!ok)
+                {
+                    problems.Add(new FieldProblem($"{at}/{field}", message));
+                }
+            }
+            if (sheet && number && area && geometry)
+            {
+                children.Add(new NewParcel(s, n, a, g.GetRawText()));
+            }
         }
         if (problems.Count > 0)
         {
             return (null, problems);
         }
 
-        // Checked on a connection of their own: a geometry PostGIS cannot read fails there, not in the step's transaction.
-        await using var check = await dataSource.OpenConnectionAsync(ct);
-        var parentArea = await Scalar<decimal>(check, "select area_m2 from land.parcels where id = $1", ct, parentId);
+        // Checked on connections of their own: a geometry PostGIS cannot read fails there, not in
+        // the step's transaction. One each: PostGIS reports it as an internal error (XX000), after
+        // which Npgsql closes the connection, so the next parcel's check needs another.
+        decimal parentArea;
+        await using (var first = await dataSource.OpenConnectionAsync(ct))
+        {
+            parentArea = await Scalar<decimal>(first, "select area_m2 from land.parcels where id = $1", ct, parentId);
+        }
         for (var k = 0; k < children.Count; k++)
         {
             var c = children[k];
+            await using var check = await dataSource.OpenConnectionAsync(ct);
             try
             {
                 var verdict = await Scalar<string>(check, """
                     with g as (select st_setsrid(st_geomfromgeojson($1), 9212) as geom), p as (select * from land.parcels where id = $2)
                     select case
                       when st_geometrytype(g.geom) not in ('ST_Polygon', 'ST_MultiPolygon') then 'is not a Polygon or MultiPolygon'
+                      when st_ndims(g.geom) <> 2 then 'has coordinates of more than two dimensions (x and y only: the parcels are 2D)'
                       when not st_isvalid(g.geom) then 'is not valid: ' || st_isvalidreason(g.geom)
                       when not st_covers(st_buffer(p.geom, 0.5), g.geom) then 'lies outside the parcel being split (more than 0.5 m)'
                       when exists (select 1 from land.parcels x where x.commune_code = p.commune_code and x.map_sheet = $3 and x.parcel_no = $4)
@@ -172,6 +196,18 @@ public sealed class DossierResults(NpgsqlDataSource dataSource)
         return id is null
             ? (null, [new FieldProblem("/form/certificateSerial", $"No certificate '{serial}' is in the land database any more.")])
             : (new { kind = "mortgage", mortgageId = id, certificateSerial = serial }, []);
+    }
+
+    private static bool Number(JsonElement item, string name, out int value)
+    {
+        value = 0;
+        return item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out value);
+    }
+
+    private static bool Number(JsonElement item, string name, out decimal value)
+    {
+        value = 0;
+        return item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out value);
     }
 
     private static async Task<T> Scalar<T>(NpgsqlConnection c, string sql, CancellationToken ct, params object[] values)

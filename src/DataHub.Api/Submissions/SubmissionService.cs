@@ -174,7 +174,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         catch (PostgresException e)
         {
             // Something the checks did not foresee: try again a few times, then give up saying why.
-            await transaction.RollbackAsync(ct);
+            // (An internal error, XX000, as PostGIS reports its own, has closed the connection and
+            // ended its transaction already: rolling back would throw and skip the count.)
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await transaction.RollbackAsync(ct);
+            }
             if (await SubmissionStore.CountAttemptAsync(dataSource, id, e.MessageText, ct) >= MaxAttempts)
             {
                 await SubmissionStore.RejectWholeAsync(dataSource, id, $"The submission could not be applied: {e.MessageText}", ct);

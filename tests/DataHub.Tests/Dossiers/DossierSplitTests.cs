@@ -8,7 +8,7 @@ namespace DataHub.Tests.Dossiers;
 /// <summary>A split (1.012784): the approval's surveyed geometries become two parcels, the old one retired, all by the dossier.</summary>
 public sealed class DossierSplitTests(DossiersHubFixture hub) : IClassFixture<DossiersHubFixture>
 {
-    private static JsonObject SplitDossier(string number) => new()
+    private static JsonObject SplitDossier(string number, int parcelNo = 2, string serial = "DA 100002") => new()
     {
         ["dossierNumber"] = number,
         ["procedureCode"] = "1.012784",
@@ -16,13 +16,13 @@ public sealed class DossierSplitTests(DossiersHubFixture hub) : IClassFixture<Do
         ["channel"] = "online",
         ["communeCode"] = "26500",
         ["applicant"] = new JsonObject { ["fullName"] = "Phạm Thị Chủ", ["idKind"] = "CCCD", ["idNumber"] = "079000000002" },
-        ["parcels"] = new JsonArray(new JsonObject { ["communeCode"] = "26500", ["mapSheet"] = 10, ["parcelNo"] = 2 }),
-        ["certificates"] = new JsonArray("DA 100002"),
+        ["parcels"] = new JsonArray(new JsonObject { ["communeCode"] = "26500", ["mapSheet"] = 10, ["parcelNo"] = parcelNo }),
+        ["certificates"] = new JsonArray(serial),
         ["form"] = new JsonObject
         {
             ["kind"] = "split",
-            ["parcel"] = new JsonObject { ["communeCode"] = "26500", ["mapSheet"] = 10, ["parcelNo"] = 2 },
-            ["certificateSerial"] = "DA 100002",
+            ["parcel"] = new JsonObject { ["communeCode"] = "26500", ["mapSheet"] = 10, ["parcelNo"] = parcelNo },
+            ["certificateSerial"] = serial,
             ["proposedParcels"] = new JsonArray(new JsonObject { ["areaM2"] = 500, ["purposeCode"] = "CLN" }, new JsonObject { ["areaM2"] = 500, ["purposeCode"] = "CLN" }),
         },
     };
@@ -78,5 +78,45 @@ public sealed class DossierSplitTests(DossiersHubFixture hub) : IClassFixture<Do
             """));
         // The one-stop shop got the result to hand back.
         Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from dossiers.messages where dossier_id = $1 and kind = 'result' and payload->'result'->>'kind' = 'split'", id));
+    }
+
+    [Fact]
+    public async Task new_parcels_with_values_of_the_wrong_type_or_geometries_postgis_cannot_use_are_refused_at_each_field_and_nothing_is_applied()
+    {
+        using var shop = hub.As("one-stop-shop");
+        using var registrar = hub.As("registrar");
+        using var head = hub.As("head");
+        using var tax = hub.As("tax");
+        hub.Time.At("2026-03-02T09:00:00");
+        // Parcel 10/1 (1000 m²): the other test of this class splits 10/2.
+        var id = (await DossiersHubFixture.JsonAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", SplitDossier("BN-SPLIT-BAD", 1, "DA 100001")))).GetProperty("id").GetGuid();
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "accept"));
+        await DossiersHubFixture.JsonAsync(await DossiersHubFixture.StepAsync(registrar, id, "send-to-tax"));
+        await DossiersHubFixture.JsonAsync(await tax.PostAsJsonAsync($"/api/v1/dossiers/{id}/tax-notices", new { kind = "payment", reference = "BL-SPLIT-BAD", amountVnd = 0 }));
+
+        async Task<Dictionary<string, string>> RefusedAsync(object data)
+        {
+            var problem = await Problems.AssertProblemAsync(await DossiersHubFixture.StepAsync(head, id, "approve", data), HttpStatusCode.UnprocessableEntity);
+            return problem.GetProperty("problems").EnumerateArray().ToDictionary(p => p.GetProperty("pointer").GetString()!, p => p.GetProperty("message").GetString()!);
+        }
+        var square = new { type = "Polygon", coordinates = new[] { new[] { new[] { 500000.0, 1250000 }, [500020, 1250000], [500020, 1250025], [500000, 1250025], [500000, 1250000] } } };
+        var wrongTypes = await RefusedAsync(new { parcels = new object[]
+        {
+            new { mapSheet = "10", parcelNo = 5, areaM2 = 500, geometry = square },
+            new { mapSheet = 10, parcelNo = (int?)null, areaM2 = true, geometry = square },
+        } });
+        Assert.Equal(["/data/parcels/0/mapSheet", "/data/parcels/1/areaM2", "/data/parcels/1/parcelNo"], wrongTypes.Keys.Order());
+
+        // The first geometry PostGIS cannot read does not stop the others from being checked.
+        var cube = new { type = "Polygon", coordinates = new[] { new[] { new[] { 500020.0, 1250000, 0 }, [500040, 1250000, 0], [500040, 1250025, 0], [500020, 1250025, 0], [500020, 1250000, 0] } } };
+        var unusable = await RefusedAsync(new { parcels = new object[]
+        {
+            new { mapSheet = 10, parcelNo = 5, areaM2 = 500, geometry = new { } },
+            new { mapSheet = 10, parcelNo = 6, areaM2 = 500, geometry = cube },
+        } });
+        Assert.StartsWith("Not a GeoJSON geometry PostGIS can read", unusable["/data/parcels/0/geometry"], StringComparison.Ordinal);
+        Assert.Equal("The geometry has coordinates of more than two dimensions (x and y only: the parcels are 2D).", unusable["/data/parcels/1/geometry"]);
+        Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from land.parcels where id = $1", hub.TransferParcel));
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 10 and parcel_no in (5, 6)"));
     }
 }
