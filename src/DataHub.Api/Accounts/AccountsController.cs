@@ -63,6 +63,7 @@ public sealed class AccountsController(NpgsqlDataSource dataSource, AccountReade
         {
             return this.Invalid(problems, "The account is not valid");
         }
+        await write.LockAsync($"account:{request.Username.ToLowerInvariant()}", ct);
         if (await write.ScalarAsync<bool>("select exists (select 1 from access.accounts where lower(username) = lower($1))", ct, request.Username))
         {
             return Problem(statusCode: StatusCodes.Status409Conflict, title: "Username taken", detail: $"An account named '{request.Username}' exists already.");

@@ -57,6 +57,7 @@ public static class RoleAssignments
     /// <summary>Replaces the roles of an account or client (history keeps the previous ones).</summary>
     public static async Task ReplaceAsync(WriteTransaction write, Guid? accountId, string? clientId, IReadOnlyList<RoleGrant> roles, CancellationToken ct)
     {
+        await write.LockAsync(accountId is { } account ? $"roles:account:{account}" : $"roles:client:{clientId}", ct);
         await write.ExecuteAsync("delete from access.role_assignments where account_id is not distinct from $1 and client_id is not distinct from $2 and ($1 is not null or $2 is not null)",
             ct, accountId, clientId);
         foreach (var grant in roles.Distinct())

@@ -36,7 +36,7 @@ public sealed class ApiClientsController(NpgsqlDataSource dataSource) : Controll
     {
         await using var write = await WriteTransaction.BeginAsync(dataSource, User.Actor(), ct);
         var problems = new Dictionary<string, string[]>();
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.ClientId, "^[a-z0-9][a-z0-9._-]{2,63}$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.ClientId, @"^[a-z0-9][a-z0-9._-]{2,63}\z"))
         {
             problems["clientId"] = ["A client id is 3 to 64 lower-case letters, digits, dots, hyphens and underscores."];
         }
@@ -52,6 +52,7 @@ public sealed class ApiClientsController(NpgsqlDataSource dataSource) : Controll
         {
             return this.Invalid(problems, "The client is not valid");
         }
+        await write.LockAsync($"client:{request.ClientId}", ct);
         if (await write.ScalarAsync<bool>("select exists (select 1 from access.clients where client_id = $1)", ct, request.ClientId))
         {
             return Problem(statusCode: StatusCodes.Status409Conflict, title: "Client id taken", detail: $"A client '{request.ClientId}' exists already.");

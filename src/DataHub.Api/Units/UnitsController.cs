@@ -63,7 +63,7 @@ public sealed class UnitsController(NpgsqlDataSource dataSource) : ControllerBas
     {
         await using var write = await WriteTransaction.BeginAsync(dataSource, User.Actor(), ct);
         var problems = new Dictionary<string, string[]>();
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Code, "^[a-z0-9][a-z0-9-]{1,39}$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Code, @"^[a-z0-9][a-z0-9-]{1,39}\z"))
         {
             problems["code"] = ["A unit code is 2 to 40 lower-case letters, digits and hyphens."];
         }
@@ -79,6 +79,7 @@ public sealed class UnitsController(NpgsqlDataSource dataSource) : ControllerBas
         {
             return this.Invalid(problems, "The unit is not valid");
         }
+        await write.LockAsync($"unit:{request.Code}", ct);
         // The version valid on that day (if any) ends where the new one starts.
         var ended = await write.ExecuteAsync("""
             update access.units set valid_to = $2

@@ -49,6 +49,15 @@ public sealed class WriteTransaction : IAsyncDisposable
         return await command.ExecuteScalarAsync(ct) is T value ? value : default;
     }
 
+    /// <summary>
+    /// Holds <paramref name="name"/> (an account's username, a unit's code) until the transaction
+    /// ends, so that two requests making or changing the same thing at once take turns: the second
+    /// then sees what the first wrote and answers 409 or replaces it, instead of failing on a
+    /// unique index (a 500).
+    /// </summary>
+    public Task LockAsync(string name, CancellationToken ct) =>
+        ExecuteAsync("select pg_advisory_xact_lock(hashtextextended($1, 0))", ct, name);
+
     /// <summary>Records the change in the audit trail and commits both.</summary>
     public async Task CommitAsync(string action, string? target, object? details, CancellationToken ct)
     {
