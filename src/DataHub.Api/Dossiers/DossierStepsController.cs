@@ -158,6 +158,9 @@ public sealed class DossierStepsController(DossierWorkflow workflow, DossierForm
         return Created(view.Links[0].Href, view);
     }
 
+    // dossiers.tax_notices.amount_vnd is numeric(18, 0).
+    private const decimal MaxAmountVnd = 1_000_000_000_000_000_000m;
+
     /// <summary>
     /// The tax authority's answer: a notice (thông báo nộp tiền, recorded and passed to the
     /// one-stop shop) or a payment confirmation (moves the dossier to obligation-fulfilled).
@@ -180,9 +183,9 @@ public sealed class DossierStepsController(DossierWorkflow workflow, DossierForm
         {
             problems.Add(new("/reference", "Required: the tax authority's number of the notice or receipt (at most 100 characters)."));
         }
-        if (request.AmountVnd is < 0)
+        if (request.AmountVnd is < 0 or >= MaxAmountVnd || request.AmountVnd is { } amount && amount != decimal.Truncate(amount))
         {
-            problems.Add(new("/amountVnd", "Must not be negative."));
+            problems.Add(new("/amountVnd", "Must be a whole number of đồng from 0 to 999,999,999,999,999,999."));
         }
         if (problems.Count > 0)
         {

@@ -47,6 +47,10 @@ public sealed class DossierWorkflowTests(DossiersHubFixture hub) : IClassFixture
 
         // Friday 27 Feb: the notice, then the payment (sent twice: written once).
         hub.Time.At("2026-02-27T15:00:00");
+        // An amount the notices' column cannot hold (numeric(18, 0)) is a problem at the field, not a 500.
+        var huge = await Problems.AssertProblemAsync(await tax.PostAsJsonAsync($"/api/v1/dossiers/{id}/tax-notices", new { kind = "notice", reference = "TB-HUGE", amountVnd = 1e18m }), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("/amountVnd", Assert.Single(huge.GetProperty("problems").EnumerateArray()).GetProperty("pointer").GetString());
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from dossiers.tax_notices where reference = 'TB-HUGE'"));
         dossier = await DossiersHubFixture.JsonAsync(await tax.PostAsJsonAsync($"/api/v1/dossiers/{id}/tax-notices", new { kind = "notice", reference = "TB-2026-0001", amountVnd = 17_000_000 }));
         Assert.Equal("waiting-for-financial-obligation", State(dossier));
         Assert.Equal("2026-03-06", Due(dossier)); // 25, 26 and 27 Feb stood still so far
