@@ -7,6 +7,10 @@ using DataHub.Api.Collections;
 using DataHub.Api.Grants;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
+using DataHub.Api.Submissions;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.Operation.Valid;
 using Npgsql;
 using NpgsqlTypes;
 using DataHub.Api.Infrastructure.Scheduling;
@@ -294,6 +298,31 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         return expired.Count;
     }
 
+    private const string AreaShapes = "area is {\"bbox\": [w, s, e, n]}, {\"unit\": \"<code>\"} or {\"geometry\": <GeoJSON geometry in WGS 84>}.";
+
+    // The area's geometry as WKT, once NetTopologySuite has read it and found it valid.
+    private static string AreaGeometry(JsonElement geometry)
+    {
+        Geometry? shape;
+        try
+        {
+            shape = FeatureGeometry.Parse(geometry);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new ArgumentException($"area.geometry is not a GeoJSON geometry: {e.Message}");
+        }
+        if (shape is null || shape.IsEmpty)
+        {
+            throw new ArgumentException("area.geometry is empty.");
+        }
+        if (new IsValidOp(shape).ValidationError is { } error)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"area.geometry is not valid: {error.Message} near {error.Coordinate?.X} {error.Coordinate?.Y}."));
+        }
+        return new WKTWriter(2).Write(shape);
+    }
+
     /// <summary>The SQL condition of the job (scope, filter, area) and the fields it writes.</summary>
     private static (string Where, IReadOnlyList<DatasetField> Visible) Query(
         Dataset dataset, ReadScope scope, IReadOnlyList<string> fields, string? filter, JsonElement? area, SqlBuilder sql)
@@ -301,6 +330,11 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         var visible = scope.Fields.Where(f => fields.Contains(f.Name)).ToList();
         double[]? bbox = null;
         var conditions = new List<string>();
+        if (area is { ValueKind: not JsonValueKind.Null } given && given.ValueKind != JsonValueKind.Object)
+        {
+            // Not an area at all: extracting the whole dataset instead would answer another question.
+            throw new ArgumentException(AreaShapes);
+        }
         if (area is { ValueKind: JsonValueKind.Object } a && dataset.GeometryColumn is { } g)
         {
             var column = SqlBuilder.Identifier(g);
@@ -309,6 +343,10 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
                 bbox = box.ValueKind == JsonValueKind.Array && box.GetArrayLength() == 4 && box.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number)
                     ? box.EnumerateArray().Select(v => v.GetDouble()).ToArray()
                     : throw new ArgumentException("area.bbox takes four numbers: west, south, east, north (WGS 84).");
+                if (bbox is not [>= -180 and <= 180 and var w, >= -90 and <= 90 and var s, >= -180 and <= 180 and var e, >= -90 and <= 90 and var n] || w > e || s > n)
+                {
+                    throw new ArgumentException("area.bbox is west, south, east, north in WGS 84: longitudes in [-180, 180], latitudes in [-90, 90], west <= east and south <= north.");
+                }
             }
             else if (a.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String)
             {
@@ -320,12 +358,14 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
             }
             else if (a.TryGetProperty("geometry", out var geometry) && geometry.ValueKind == JsonValueKind.Object)
             {
-                var shape = $"ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON({sql.Add(geometry.GetRawText())}), 4326), {dataset.StorageSrid})";
+                // Read and checked here, so that the job is refused now rather than failing later,
+                // and PostGIS gets the geometry that was checked.
+                var shape = $"ST_Transform(ST_GeomFromText({sql.Add(AreaGeometry(geometry), NpgsqlDbType.Text)}, 4326), {dataset.StorageSrid})";
                 conditions.Add($"({column} && {shape} and ST_Intersects({column}, {shape}))");
             }
             else
             {
-                throw new ArgumentException("area is {\"bbox\": [w, s, e, n]}, {\"unit\": \"<code>\"} or {\"geometry\": <GeoJSON geometry in WGS 84>}.");
+                throw new ArgumentException(AreaShapes);
             }
         }
         var request = new ItemsRequest(1, 0, bbox, CrsRegistry.Crs84, null, CrsRegistry.Crs84, filter, CrsRegistry.Crs84, [], [], "json");

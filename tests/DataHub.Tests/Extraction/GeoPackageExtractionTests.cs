@@ -176,6 +176,12 @@ public sealed class GeoPackageExtractionTests(ExtractionHubFixture hub) : IClass
     [InlineData("""{"dataset": "parcels", "format": "shp"}""", "format", "Formats: geojson, csv, gpkg.")]
     [InlineData("""{"dataset": "parcels", "format": "gpkg", "crs": "EPSG:32648"}""", "crs", "Unknown CRS 'EPSG:32648'")]
     [InlineData("""{"dataset": "parcels", "format": "geojson", "crs": "http://www.opengis.net/def/crs/EPSG/0/9212"}""", "crs", "only to gpkg")]
+    // An area that is not one is refused, not ignored (which extracted the whole dataset), and a
+    // geometry is read and checked when the job is asked for, not when it runs.
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": "x"}""", "area", "area is {\"bbox\"")]
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"bbox": [106, 11, 1e308, 12]}}""", "area", "longitudes in [-180, 180]")]
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {}}}""", "area", "area.geometry is not a GeoJSON geometry")]
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {"type": "Polygon", "coordinates": [[[106, 11], [107, 12], [107, 11], [106, 12], [106, 11]]]}}}""", "area", "area.geometry is not valid: Self-intersection")]
     public async Task a_bad_format_or_crs_is_refused_naming_what_may_be_asked(string body, string field, string detail)
     {
         var response = await client.PostAsync("/api/v1/extractions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
