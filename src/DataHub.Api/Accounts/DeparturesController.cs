@@ -45,6 +45,11 @@ public sealed class DeparturesController(NpgsqlDataSource dataSource, AccountRea
         {
             problems["rightsEndOn"] = [$"Rights must end between the effective date {request.EffectiveOn:yyyy-MM-dd} and {latest:yyyy-MM-dd} ({options.Value.RevocationWorkingDays} working days after it)."];
         }
+        // A transfer moves the account to its new unit when applied: that unit must exist then.
+        if (request.NewUnitCode is { } unit && !await write.ScalarAsync<bool>("select (access.unit_at($1, $2)).code is not null", ct, unit, rightsEnd))
+        {
+            problems["newUnitCode"] = [$"There is no unit '{unit}' valid on {rightsEnd:yyyy-MM-dd} (see GET /api/v1/units)."];
+        }
         if (problems.Count > 0)
         {
             return this.Invalid(problems, "The departure is not valid");

@@ -41,6 +41,10 @@ public sealed class DepartureTests(HubFixture hub) : IClassFixture<HubFixture>
         var problem = await Problems.AssertProblemAsync(tooLate, HttpStatusCode.BadRequest);
         Assert.Contains("5 working days", problem.GetProperty("detail").GetString());
 
+        // The unit a transfer moves the account to must exist (a missing one would stop every departure's application).
+        var nowhere = await Problems.AssertProblemAsync(await admin.PostAsJsonAsync($"/api/v1/accounts/{id}/departures", new { kind = "transfer", effectiveOn = Today, newUnitCode = "no-such-unit" }), HttpStatusCode.BadRequest);
+        Assert.StartsWith("There is no unit 'no-such-unit' valid on", nowhere.GetProperty("errors").GetProperty("newUnitCode")[0].GetString(), StringComparison.Ordinal);
+
         var nextWorkingDay = await hub.Database.ScalarAsync<DateTime>("select ref.add_working_days($1::date, 1)::timestamp", DateTime.Parse(Today, System.Globalization.CultureInfo.InvariantCulture));
         var handover = await admin.PostAsJsonAsync($"/api/v1/accounts/{id}/departures",
             new { kind = "transfer", effectiveOn = Today, rightsEndOn = nextWorkingDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), newUnitCode = "thue-dn", newPosition = "chuyên viên" });
