@@ -122,6 +122,15 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
         {
             Problem("/receivedAt", $"{received:O} is in the future.");
         }
+        if (r.UnitCode is { } unit && r.ReceivedAt is { } on)
+        {
+            // The receiving unit is a versioned unit (the default is the land registration office).
+            if (!await ExistsAsync(connection, "select (access.unit_at($1, $2)).code is not null", ct,
+                unit, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(on, DossierClock.Province).DateTime)))
+            {
+                Problem("/unitCode", $"There is no unit '{unit}' valid on the day the dossier was received (GET /api/v1/units lists them).");
+            }
+        }
         if (r.Applicant is not { } applicant)
         {
             Problem("/applicant", "Required: the applicant.");

@@ -60,10 +60,12 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
         form["certificateSerial"] = "DA-1";
         body["channel"] = "fax";
         body["parcels"]![0]!["parcelNo"] = 999;
+        body["unitCode"] = "no-such-unit";
 
         var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.UnprocessableEntity);
         var pointers = problem.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("pointer").GetString()).ToList();
         Assert.Contains("/form/changeKind", pointers);
+        Assert.Contains("/unitCode", pointers);
         Assert.Contains("/form/transferee", pointers); // the missing required idNumber is reported on its object
         Assert.Contains("/form/contract/signedOn", pointers);
         Assert.Contains("/form/certificateSerial", pointers);
