@@ -126,7 +126,9 @@ public sealed class Negotiation(
         }
         if (!actions.Contains(action))
         {
-            return new StepOutcome.Invalid(new() { ["action"] = [$"Unknown action '{step.Action}'. Actions: {string.Join(", ", actions)}."] });
+            return new StepOutcome.Invalid(new() { ["action"] = [string.IsNullOrWhiteSpace(step.Action)
+                ? $"Required: the action to take, one of {string.Join(", ", actions)}."
+                : $"Unknown action '{step.Action}'. Actions: {string.Join(", ", actions)}."] });
         }
         var sides = caller.Sides(current.RequesterUnit, current.Datasets, current.FiledBy);
         var fromHere = transitions.Where(t => t.FromState == current.State).ToList();

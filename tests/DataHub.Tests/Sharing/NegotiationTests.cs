@@ -243,6 +243,19 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task a_step_without_an_action_is_told_the_action_is_required_and_an_unknown_one_is_named()
+    {
+        var id = (await hub.FileAsync(AskedScope())).GetProperty("id").GetString()!;
+        using var reviewer = hub.As(hub.Reviewer);
+        var (missing, missingBody) = await StepAsync(reviewer, id, new { note = "?" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing);
+        Assert.StartsWith("Required: the action to take, one of ", missingBody.GetProperty("errors").GetProperty("action")[0].GetString(), StringComparison.Ordinal);
+        var (unknown, unknownBody) = await StepAsync(reviewer, id, new { action = "fly" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.StartsWith("Unknown action 'fly'. Actions: ", unknownBody.GetProperty("errors").GetProperty("action")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task a_third_unit_and_a_reviewer_of_another_dataset_cannot_see_the_request_or_its_grant_at_all()
     {
         var grantId = await hub.GrantAsync(["parcel_id", "full_name"], null, Today, Today.AddDays(10));
