@@ -54,6 +54,14 @@ public sealed class ErrorResponsesTests(ProbeHubFixture hub) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task a_property_given_twice_is_a_400_at_the_second_not_the_last_one_winning()
+    {
+        using var content = new StringContent("""{"name": "a", "count": 1, "name": "b"}""", Encoding.UTF8, "application/json");
+        var problem = await Problems.AssertProblemAsync(await client.PostAsync("/api/v1/test-probe/echo", content), HttpStatusCode.BadRequest);
+        Assert.Contains("name", Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task invalid_field_is_a_400_problem_naming_the_field()
     {
         var response = await client.PostAsJsonAsync("/api/v1/test-probe/echo", new { name = "much too long a name", count = 1 });

@@ -18,6 +18,8 @@ public static class ApiSetup
                 o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                 o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+                // {"username": "a", "username": "b"} is a mistake to name, not a choice of the last.
+                o.JsonSerializerOptions.AllowDuplicateProperties = false;
                 o.JsonSerializerOptions.Converters.Add(new RefusedCharacters.RefusingConverter());
                 o.JsonSerializerOptions.Converters.Add(new RefusedCharacters.ElementConverter());
             })
