@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
@@ -10,7 +12,7 @@ namespace DataHub.Api.Infrastructure.Api;
 /// document was a 500 further in), dates kept to the years the hub's data can mean, and no
 /// "The request field is required." beside the JSON error that caused it.
 /// </summary>
-public static class ModelValidation
+public static partial class ModelValidation
 {
     public static IMvcBuilder AddHubModelValidation(this IMvcBuilder mvc)
     {
@@ -25,6 +27,7 @@ public static class ModelValidation
             o.InvalidModelStateResponseFactory = context =>
             {
                 DropEmptyBodyEchoes(context);
+                PlainJsonErrors(context.ModelState);
                 return answer(context);
             };
         });
@@ -49,6 +52,37 @@ public static class ModelValidation
             state.Remove(name);
         }
     }
+
+    /// <summary>
+    /// System.Text.Json says "The JSON value could not be converted to DataHub.Api.Accounts.RoleGrant.
+    /// Path: $.roles[0].role | LineNumber: 0 | BytePositionInLine: 37.": a .NET type (often the
+    /// enclosing record's, not the field's) and the path the key already gives. Kept: what went
+    /// wrong, in the API's words, and where reading stopped.
+    /// </summary>
+    private static void PlainJsonErrors(ModelStateDictionary state)
+    {
+        foreach (var entry in state.Where(e => e.Key.StartsWith('$')).Select(e => e.Value).OfType<ModelStateEntry>())
+        {
+            var messages = entry.Errors.Select(e => Plain(e.ErrorMessage)).ToList();
+            entry.Errors.Clear();
+            messages.ForEach(m => entry.Errors.Add(new ModelError(m)));
+        }
+    }
+
+    private static string Plain(string message)
+    {
+        if (JsonMessage().Match(message) is not { Success: true } m)
+        {
+            return message;
+        }
+        var what = m.Groups["what"].Value.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)
+            ? "The value is not of the type this field takes (the API description gives each field's type)."
+            : m.Groups["what"].Value;
+        return string.Create(CultureInfo.InvariantCulture, $"{what} Reading stopped at line {int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture) + 1}, byte {m.Groups["byte"].Value}.");
+    }
+
+    [GeneratedRegex(@"^(?<what>.*?)\s*Path: \S* \| LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)\.$", RegexOptions.Singleline)]
+    private static partial Regex JsonMessage();
 
     /// <summary>
     /// Adds <see cref="NoNullItems"/> to every list in a request. No list the hub takes has a use
