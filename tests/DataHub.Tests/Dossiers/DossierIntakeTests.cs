@@ -107,6 +107,17 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
     }
 
     [Fact]
+    public async Task a_received_time_outside_1900_to_2199_is_refused_at_its_field_not_blamed_on_the_procedure()
+    {
+        using var shop = hub.As("one-stop-shop");
+        var body = DossiersHubFixture.TransferDossier("BN-1800-1", receivedAt: "1800-01-01T09:00:00+07:00");
+        var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.BadRequest);
+        var only = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+        Assert.Equal("ReceivedAt", only.Name);
+        Assert.Equal("The time 1800-01-01T09:00:00+07:00 is outside the years the hub takes (1900-01-01 to 2199-12-31).", only.Value[0].GetString());
+    }
+
+    [Fact]
     public async Task an_unknown_procedure_and_a_missing_form_are_named_by_field()
     {
         hub.Time.At("2026-02-12T10:00:00");

@@ -121,7 +121,7 @@ public static partial class ModelValidation
     }
 
     /// <summary>
-    /// Every date a request gives, in a body or the query, lies in 1900-2199. A date left out of a
+    /// Every date (and time) a request gives, in a body or the query, lies in 1900-2199. A date left out of a
     /// body reads as 0001-01-01, and Npgsql stores 0001-01-01 and 9999-12-31 as -infinity and
     /// infinity: working-day arithmetic from them never ended, and a dossier given an infinite
     /// return date could no longer be read.
@@ -130,7 +130,7 @@ public static partial class ModelValidation
     {
         public void CreateValidators(ModelValidatorProviderContext context)
         {
-            if (context.ModelMetadata.UnderlyingOrModelType == typeof(DateOnly))
+            if (context.ModelMetadata.UnderlyingOrModelType == typeof(DateOnly) || context.ModelMetadata.UnderlyingOrModelType == typeof(DateTimeOffset))
             {
                 context.Results.Add(new ValidatorItem { Validator = new DateInRange(), IsReusable = true });
             }
@@ -143,15 +143,22 @@ public static partial class ModelValidation
 
         public IEnumerable<ModelValidationResult> Validate(ModelValidationContext context)
         {
-            if (context.Model is not DateOnly date || (date >= First && date <= Last))
+            // A time (a dossier's receivedAt) is held to the same years, by its date where it was given.
+            var (date, shown, kind) = context.Model switch
+            {
+                DateOnly d => (d, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date"),
+                DateTimeOffset t => (DateOnly.FromDateTime(t.DateTime), t.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), "time"),
+                _ => (First, "", ""),
+            };
+            if (date >= First && date <= Last)
             {
                 return [];
             }
             // A body's missing date and an explicit 0001-01-01 look the same here (the validator
             // sees the value's own type, DateOnly, even for a DateOnly? field).
             return [new ModelValidationResult(null, date == DateOnly.MinValue
-                ? "The date is missing (or 0001-01-01): give one from 1900-01-01 to 2199-12-31, as yyyy-mm-dd."
-                : $"The date {date:yyyy-MM-dd} is outside the years the hub takes (1900-01-01 to 2199-12-31).")];
+                ? $"The {kind} is missing (or 0001-01-01): give one from 1900-01-01 to 2199-12-31{(kind == "date" ? ", as yyyy-mm-dd" : " (ISO 8601 with offset)")}."
+                : $"The {kind} {shown} is outside the years the hub takes (1900-01-01 to 2199-12-31).")];
         }
     }
 }
