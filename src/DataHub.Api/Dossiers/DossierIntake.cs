@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
 
@@ -168,8 +167,8 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
             }
             else
             {
-                // A NUL cannot be stored (jsonb): refused with its place before the form's own rules.
-                foreach (var (pointer, message) in RefusedCharacters.PathsIn(data) is { Count: > 0 } refused ? refused : form.Validate(data))
+                // (A NUL or half a surrogate pair never gets here: RefusedCharacters.ElementConverter refused it with its place.)
+                foreach (var (pointer, message) in form.Validate(data))
                 {
                     Problem("/form" + pointer, message);
                 }

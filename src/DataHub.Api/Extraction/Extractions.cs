@@ -308,7 +308,12 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
         {
             shape = FeatureGeometry.Parse(geometry);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // The JSON readers' own words name .NET types; what they mean is this.
+            throw new ArgumentException("area.geometry is not a GeoJSON geometry: its \"coordinates\" are not nested as RFC 7946 gives them for its \"type\" (a Polygon: rings of [x, y] positions).");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw new ArgumentException($"area.geometry is not a GeoJSON geometry: {e.Message}");
         }

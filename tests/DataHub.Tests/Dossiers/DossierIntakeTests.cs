@@ -77,16 +77,16 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
     }
 
     [Fact]
-    public async Task a_nul_character_in_the_form_is_refused_at_its_pointer_and_nothing_is_written()
+    public async Task a_nul_character_in_the_form_is_refused_naming_its_place_and_nothing_is_written()
     {
         hub.Time.At("2026-02-12T10:00:00");
         using var shop = hub.As("one-stop-shop");
         var body = DossiersHubFixture.TransferDossier("BN-NUL-1");
         body["form"]!["transferee"]!["address"] = "45 Đường Số 7\u0000";
-        var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.UnprocessableEntity);
-        var only = Assert.Single(problem.GetProperty("problems").EnumerateArray());
-        Assert.Equal("/form/transferee/address", only.GetProperty("pointer").GetString());
-        Assert.Equal("The value contains a NUL character (U+0000), which the hub does not accept.", only.GetProperty("message").GetString());
+        var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.BadRequest);
+        var only = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+        Assert.Equal("$.form", only.Name);
+        Assert.StartsWith("At /transferee/address: The value contains a NUL character (U+0000), which the hub does not accept.", only.Value[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from dossiers.dossiers where sender_number = 'BN-NUL-1'"));
     }
 

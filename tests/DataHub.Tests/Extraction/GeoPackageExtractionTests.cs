@@ -181,6 +181,7 @@ public sealed class GeoPackageExtractionTests(ExtractionHubFixture hub) : IClass
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": "x"}""", "area", "area is {\"bbox\"")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"bbox": [106, 11, 1e308, 12]}}""", "area", "longitudes in [-180, 180]")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {}}}""", "area", "area.geometry is not a GeoJSON geometry")]
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {"type": "Polygon", "coordinates": [1]}}}""", "area", "are not nested as RFC 7946 gives them")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {"type": "Polygon", "coordinates": [[[106, 11], [107, 12], [107, 11], [106, 12], [106, 11]]]}}}""", "area", "area.geometry is not valid: Self-intersection")]
     public async Task a_bad_format_or_crs_is_refused_naming_what_may_be_asked(string body, string field, string detail)
     {

@@ -45,15 +45,17 @@ public sealed class RefusedCharacterTests(HubFixture hub) : IClassFixture<HubFix
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/nul-client")).StatusCode);
     }
 
-    [Fact]
-    public async Task half_a_surrogate_pair_in_a_json_element_kept_whole_is_a_400_at_its_path_saying_where_inside()
+    [Theory]
+    [InlineData("Po\\ud800", "The value holds half of a UTF-16 surrogate pair")]
+    [InlineData("Po\\u0000", "The value contains a NUL character (U+0000)")]
+    public async Task a_nul_or_half_a_surrogate_pair_in_a_json_element_kept_whole_is_a_400_at_its_path_saying_where_inside(string type, string refusal)
     {
         var client = hub.CreateClient();
-        var body = """{"dataset": "admin-units", "format": "csv", "area": {"geometry": {"type": "Po\ud800", "coordinates": []}}}""";
+        var body = """{"dataset": "admin-units", "format": "csv", "area": {"geometry": {"type": "TYPE", "coordinates": []}}}""".Replace("TYPE", type, StringComparison.Ordinal);
         var response = await client.PostAsync("/api/v1/extractions", new StringContent(body, Encoding.UTF8, "application/json"));
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var message = problem.GetProperty("errors").GetProperty("$.area")[0].GetString();
-        Assert.StartsWith("At /geometry/type: The value holds half of a UTF-16 surrogate pair", message, StringComparison.Ordinal);
+        Assert.StartsWith($"At /geometry/type: {refusal}", message, StringComparison.Ordinal);
         Assert.Equal("[]", await client.GetStringAsync("/api/v1/extractions"));
     }
 }

@@ -55,15 +55,15 @@ public static class RefusedCharacters
     /// half a surrogate pair. Both can only be written as escapes, and nearly every record has
     /// neither, which one scan of its raw text tells; only then is the record walked.
     /// </summary>
-    public static IReadOnlyList<(string Pointer, string Message)> PathsIn(JsonElement element, bool nuls = true)
+    public static IReadOnlyList<(string Pointer, string Message)> PathsIn(JsonElement element)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        if (!(nuls && raw.IndexOf("\\u0000"u8) >= 0) && !HasSurrogateEscape(raw))
+        if (raw.IndexOf("\\u0000"u8) < 0 && !HasSurrogateEscape(raw))
         {
             return [];
         }
         var found = new List<(string, string)>();
-        Walk(element, "", nuls, found);
+        Walk(element, "", found);
         return found;
     }
 
@@ -82,7 +82,7 @@ public static class RefusedCharacters
         return false;
     }
 
-    private static void Walk(JsonElement element, string pointer, bool nuls, List<(string, string)> found)
+    private static void Walk(JsonElement element, string pointer, List<(string, string)> found)
     {
         switch (element.ValueKind)
         {
@@ -95,18 +95,18 @@ public static class RefusedCharacters
                         continue;
                     }
                     var inner = pointer + "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
-                    if (nuls && In(name))
+                    if (In(name))
                     {
                         found.Add((inner, $"The property name {Refusal}."));
                     }
-                    Walk(property.Value, inner, nuls, found);
+                    Walk(property.Value, inner, found);
                 }
                 break;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item, $"{pointer}/{index++}", nuls, found);
+                    Walk(item, $"{pointer}/{index++}", found);
                 }
                 break;
             case JsonValueKind.String:
@@ -115,7 +115,7 @@ public static class RefusedCharacters
                 {
                     found.Add((pointer, $"The value {HalfPair}."));
                 }
-                else if (nuls && In(text))
+                else if (In(text))
                 {
                     found.Add((pointer, $"The value {Refusal}."));
                 }
@@ -196,16 +196,15 @@ public static class RefusedCharacters
 
     /// <summary>
     /// Every JSON element a request body keeps whole (a dossier's form, a step's data, an area's
-    /// geometry): half a surrogate pair in it is a 400 at the element's path, the message naming
-    /// where inside. (A NUL is left to the checks that report it at its pointer, and to the
-    /// database's refusal.)
+    /// geometry): a NUL or half a surrogate pair in it is a 400 at the element's path, the message
+    /// naming the place inside ("At /transferee/address: ...").
     /// </summary>
     public sealed class ElementConverter : JsonConverter<JsonElement>
     {
         public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var element = JsonElement.ParseValue(ref reader);
-            if (PathsIn(element, nuls: false) is [var (pointer, message), ..])
+            if (PathsIn(element) is [var (pointer, message), ..])
             {
                 throw new JsonException(pointer.Length == 0 ? message : $"At {pointer}: {message}");
             }
