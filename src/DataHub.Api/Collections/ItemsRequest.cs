@@ -1,4 +1,5 @@
 using System.Globalization;
+using DataHub.Api.Infrastructure.Api;
 using Microsoft.Extensions.Primitives;
 
 namespace DataHub.Api.Collections;
@@ -236,6 +237,11 @@ public sealed record ItemsRequest(
             }
             if (DateOnly.TryParseExact(part, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
+                if (!ModelValidation.InYears(day))
+                {
+                    fail("datetime", ModelValidation.OutsideYears("date", part));
+                    return null;
+                }
                 // A date stands for the whole day.
                 var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                 return end ? start.AddDays(1).AddTicks(-1) : start;
@@ -243,6 +249,11 @@ public sealed record ItemsRequest(
             if (DateTimeOffset.TryParse(part, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var instant)
                 && (part.EndsWith('Z') || part.EndsWith('z') || part.Length > 19 && (part[^6] is '+' or '-')))
             {
+                if (!ModelValidation.InYears(DateOnly.FromDateTime(instant.UtcDateTime)))
+                {
+                    fail("datetime", ModelValidation.OutsideYears("time", part));
+                    return null;
+                }
                 return instant;
             }
             fail("datetime", $"'{part}' is not an RFC 3339 date or date-time with a time zone (e.g. 2024-05-01 or 2024-05-01T08:00:00Z).");

@@ -137,9 +137,15 @@ public static partial class ModelValidation
         }
     }
 
+    /// <summary>The years a date or time in a request may fall in (query parsers that are not MVC's check them too).</summary>
+    public static readonly DateOnly FirstDate = new(1900, 1, 1), LastDate = new(2199, 12, 31);
+
+    public static bool InYears(DateOnly date) => date >= FirstDate && date <= LastDate;
+
+    public static string OutsideYears(string kind, string shown) => $"The {kind} {shown} is outside the years the hub takes (1900-01-01 to 2199-12-31).";
+
     private sealed class DateInRange : IModelValidator
     {
-        private static readonly DateOnly First = new(1900, 1, 1), Last = new(2199, 12, 31);
 
         public IEnumerable<ModelValidationResult> Validate(ModelValidationContext context)
         {
@@ -148,9 +154,9 @@ public static partial class ModelValidation
             {
                 DateOnly d => (d, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date"),
                 DateTimeOffset t => (DateOnly.FromDateTime(t.DateTime), t.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), "time"),
-                _ => (First, "", ""),
+                _ => (FirstDate, "", ""),
             };
-            if (date >= First && date <= Last)
+            if (InYears(date))
             {
                 return [];
             }
@@ -158,7 +164,7 @@ public static partial class ModelValidation
             // sees the value's own type, DateOnly, even for a DateOnly? field).
             return [new ModelValidationResult(null, date == DateOnly.MinValue
                 ? $"The {kind} is missing (or 0001-01-01): give one from 1900-01-01 to 2199-12-31{(kind == "date" ? ", as yyyy-mm-dd" : " (ISO 8601 with offset)")}."
-                : $"The {kind} {shown} is outside the years the hub takes (1900-01-01 to 2199-12-31).")];
+                : OutsideYears(kind, shown))];
         }
     }
 }
