@@ -237,9 +237,9 @@ public sealed record ItemsRequest(
             }
             if (DateOnly.TryParseExact(part, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
-                if (!ModelValidation.InYears(day))
+                if (!RequestDates.InYears(day))
                 {
-                    fail("datetime", ModelValidation.OutsideYears("date", part));
+                    fail("datetime", RequestDates.Outside("date", part));
                     return null;
                 }
                 // A date stands for the whole day.
@@ -249,9 +249,9 @@ public sealed record ItemsRequest(
             if (DateTimeOffset.TryParse(part, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var instant)
                 && (part.EndsWith('Z') || part.EndsWith('z') || part.Length > 19 && (part[^6] is '+' or '-')))
             {
-                if (!ModelValidation.InYears(DateOnly.FromDateTime(instant.UtcDateTime)))
+                if (!RequestDates.InYears(DateOnly.FromDateTime(instant.UtcDateTime)))
                 {
-                    fail("datetime", ModelValidation.OutsideYears("time", part));
+                    fail("datetime", RequestDates.Outside("time", part));
                     return null;
                 }
                 return instant;

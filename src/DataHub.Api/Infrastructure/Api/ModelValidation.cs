@@ -120,12 +120,7 @@ public static partial class ModelValidation
         }
     }
 
-    /// <summary>
-    /// Every date (and time) a request gives, in a body or the query, lies in 1900-2199. A date left out of a
-    /// body reads as 0001-01-01, and Npgsql stores 0001-01-01 and 9999-12-31 as -infinity and
-    /// infinity: working-day arithmetic from them never ended, and a dossier given an infinite
-    /// return date could no longer be read.
-    /// </summary>
+    /// <summary>Holds every date and time MVC binds, body or query, to <see cref="RequestDates"/>.</summary>
     private sealed class DatesProvider : IModelValidatorProvider
     {
         public void CreateValidators(ModelValidatorProviderContext context)
@@ -137,16 +132,8 @@ public static partial class ModelValidation
         }
     }
 
-    /// <summary>The years a date or time in a request may fall in (query parsers that are not MVC's check them too).</summary>
-    public static readonly DateOnly FirstDate = new(1900, 1, 1), LastDate = new(2199, 12, 31);
-
-    public static bool InYears(DateOnly date) => date >= FirstDate && date <= LastDate;
-
-    public static string OutsideYears(string kind, string shown) => $"The {kind} {shown} is outside the years the hub takes (1900-01-01 to 2199-12-31).";
-
     private sealed class DateInRange : IModelValidator
     {
-
         public IEnumerable<ModelValidationResult> Validate(ModelValidationContext context)
         {
             // A time (a dossier's receivedAt) is held to the same years, by its date where it was given.
@@ -154,17 +141,17 @@ public static partial class ModelValidation
             {
                 DateOnly d => (d, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date"),
                 DateTimeOffset t => (DateOnly.FromDateTime(t.DateTime), t.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), "time"),
-                _ => (FirstDate, "", ""),
+                _ => (RequestDates.First, "", ""),
             };
-            if (InYears(date))
+            if (RequestDates.InYears(date))
             {
                 return [];
             }
             // A body's missing date and an explicit 0001-01-01 look the same here (the validator
             // sees the value's own type, DateOnly, even for a DateOnly? field).
             return [new ModelValidationResult(null, date == DateOnly.MinValue
-                ? $"The {kind} is missing (or 0001-01-01): give one from 1900-01-01 to 2199-12-31{(kind == "date" ? ", as yyyy-mm-dd" : " (ISO 8601 with offset)")}."
-                : OutsideYears(kind, shown))];
+                ? $"The {kind} is missing (or 0001-01-01): give one from {RequestDates.Span}{(kind == "date" ? ", as yyyy-mm-dd" : " (ISO 8601 with offset)")}."
+                : RequestDates.Outside(kind, shown))];
         }
     }
 }
