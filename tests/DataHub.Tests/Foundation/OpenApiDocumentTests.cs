@@ -26,4 +26,25 @@ public sealed class OpenApiDocumentTests(HubFixture hub) : IClassFixture<HubFixt
         Assert.StartsWith("openapi: 3.0", served);
         Assert.Contains("/api/v1:", served);
     }
+
+    [Fact]
+    public async Task every_operation_that_takes_a_body_or_query_parameters_documents_its_400()
+    {
+        var client = hub.CreateClient();
+        using var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var missing = new List<string>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.ValueKind == System.Text.Json.JsonValueKind.Object && o.Name != "parameters"))
+            {
+                var takesInput = operation.Value.TryGetProperty("requestBody", out _)
+                    || operation.Value.TryGetProperty("parameters", out var parameters) && parameters.EnumerateArray().Any(p => p.TryGetProperty("in", out var where) && where.GetString() == "query");
+                if (takesInput && !operation.Value.GetProperty("responses").TryGetProperty("400", out _))
+                {
+                    missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                }
+            }
+        }
+        Assert.Empty(missing);
+    }
 }

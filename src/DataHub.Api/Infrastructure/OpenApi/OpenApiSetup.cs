@@ -19,6 +19,7 @@ public static class OpenApiSetup
             o.SupportNonNullableReferenceTypes();
             o.OperationFilter<OgcParameters>();
             o.OperationFilter<AuthDocs>();
+            o.OperationFilter<ValidationDocs>();
             o.AddSecurityDefinition(AuthDocs.Scheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
