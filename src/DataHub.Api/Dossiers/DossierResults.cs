@@ -106,21 +106,13 @@ public sealed class DossierResults(NpgsqlDataSource dataSource)
             return (null, problems);
         }
 
-        // Checked on connections of their own: a geometry PostGIS cannot read fails there, not in
-        // the step's transaction. One each: PostGIS reports it as an internal error (XX000), after
-        // which Npgsql closes the connection, so the next parcel's check needs another.
-        decimal parentArea;
-        await using (var first = await dataSource.OpenConnectionAsync(ct))
-        {
-            parentArea = await Scalar<decimal>(first, "select area_m2 from land.parcels where id = $1", ct, parentId);
-        }
+        var parentArea = await Scalar<decimal>("select area_m2 from land.parcels where id = $1", ct, parentId);
         for (var k = 0; k < children.Count; k++)
         {
             var c = children[k];
-            await using var check = await dataSource.OpenConnectionAsync(ct);
             try
             {
-                var verdict = await Scalar<string>(check, """
+                var verdict = await Scalar<string>("""
                     with g as (select st_setsrid(st_geomfromgeojson($1), 9212) as geom), p as (select * from land.parcels where id = $2)
                     select case
                       when st_geometrytype(g.geom) not in ('ST_Polygon', 'ST_MultiPolygon') then 'is not a Polygon or MultiPolygon'
@@ -210,9 +202,13 @@ public sealed class DossierResults(NpgsqlDataSource dataSource)
         return item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out value);
     }
 
-    private static async Task<T> Scalar<T>(NpgsqlConnection c, string sql, CancellationToken ct, params object[] values)
+    // Each check is a command of the data source, on a pooled connection of its own, not in the
+    // step's transaction: a geometry PostGIS cannot read fails there. And one each: PostGIS reports
+    // that as an internal error (XX000), on which Npgsql closes the connection, so the next
+    // parcel's check could not use it.
+    private async Task<T> Scalar<T>(string sql, CancellationToken ct, params object[] values)
     {
-        await using var command = new NpgsqlCommand(sql, c);
+        await using var command = dataSource.CreateCommand(sql);
         command.AddValues(values);
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
