@@ -266,9 +266,9 @@ public sealed record ItemsRequest(
                 fail("datetime", "'..' is only allowed as one end of an interval.");
                 return null;
             }
+            // The day's end only once its start is known good: a bad instant is reported once.
             var start = Bound(parts[0], end: false);
-            var stop = Bound(parts[0], end: true);
-            return start is null ? null : new TimeInterval(start, stop);
+            return start is null ? null : new TimeInterval(start, Bound(parts[0], end: true));
         }
         var from = Bound(parts[0], end: false);
         var to = Bound(parts[1], end: true);

@@ -96,6 +96,15 @@ public sealed class ItemsTests(SeededHubFixture hub) : IClassFixture<SeededHubFi
         Assert.NotEmpty(messages[0].GetString()!);
     }
 
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("9999-12-31")]
+    public async Task a_bad_datetime_instant_is_reported_once(string instant)
+    {
+        var problem = await Problems.AssertProblemAsync(await client.GetAsync($"{Parcels}?datetime={instant}"), HttpStatusCode.BadRequest);
+        Assert.Single(problem.GetProperty("errors").GetProperty("datetime").EnumerateArray());
+    }
+
     [Fact]
     public async Task bbox_returns_exactly_the_parcels_intersecting_it()
     {
