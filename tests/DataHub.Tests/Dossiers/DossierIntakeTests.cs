@@ -101,8 +101,8 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
         body["certificates"]!.AsArray().Add(null);
         var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
-        Assert.Equal(["Certificates[1]", "Documents[1]", "Parcels[0]"], errors.EnumerateObject().Select(e => e.Name).Order().ToArray());
-        Assert.Equal("Item 1 of the list is null; give a value or leave the item out.", errors.GetProperty("Documents[1]")[0].GetString());
+        Assert.Equal(["certificates[1]", "documents[1]", "parcels[0]"], errors.EnumerateObject().Select(e => e.Name).Order().ToArray());
+        Assert.Equal("Item 1 of the list is null; give a value or leave the item out.", errors.GetProperty("documents[1]")[0].GetString());
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from dossiers.dossiers where sender_number = 'BN-NULL-1'"));
     }
 
@@ -113,7 +113,7 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
         var body = DossiersHubFixture.TransferDossier("BN-1800-1", receivedAt: "1800-01-01T09:00:00+07:00");
         var problem = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.BadRequest);
         var only = Assert.Single(problem.GetProperty("errors").EnumerateObject());
-        Assert.Equal("ReceivedAt", only.Name);
+        Assert.Equal("receivedAt", only.Name);
         Assert.Equal("The time 1800-01-01T09:00:00+07:00 is outside the years the hub takes (1900-01-01 to 2199-12-31).", only.Value[0].GetString());
     }
 

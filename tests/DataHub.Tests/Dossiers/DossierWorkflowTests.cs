@@ -173,7 +173,7 @@ public sealed class DossierWorkflowTests(DossiersHubFixture hub) : IClassFixture
         Assert.Equal(["/reason", "/newReturnOn"], refused.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("pointer").GetString()));
         // An endless return date (stored as infinity, it left the dossier unreadable) is refused at the field.
         var endless = await Problems.AssertProblemAsync(await registrar.PostAsJsonAsync($"/api/v1/dossiers/{id}/apologies", new { reason = "Chờ", newReturnOn = "9999-12-31" }), HttpStatusCode.BadRequest);
-        Assert.True(endless.GetProperty("errors").TryGetProperty("NewReturnOn", out _), endless.ToString());
+        Assert.True(endless.GetProperty("errors").TryGetProperty("newReturnOn", out _), endless.ToString());
         var apology = await registrar.PostAsJsonAsync($"/api/v1/dossiers/{id}/apologies", new { reason = "Chờ kết quả đo đạc lại ranh giới thửa", newReturnOn = "2026-03-12" });
         Assert.Equal(HttpStatusCode.Created, apology.StatusCode);
         dossier = await DossiersHubFixture.JsonAsync(apology);

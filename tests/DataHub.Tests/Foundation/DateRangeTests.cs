@@ -23,11 +23,11 @@ public sealed class DateRangeTests(HubFixture hub) : IClassFixture<HubFixture>
 
         var endless = await Problems.AssertProblemAsync(
             await admin.PostAsJsonAsync($"/api/v1/accounts/{id}/departures", new { kind = "transfer", effectiveOn = "9999-12-31" }), HttpStatusCode.BadRequest);
-        Assert.Equal($"The date 9999-12-31 {Outside}", endless.GetProperty("errors").GetProperty("EffectiveOn")[0].GetString());
+        Assert.Equal($"The date 9999-12-31 {Outside}", endless.GetProperty("errors").GetProperty("effectiveOn")[0].GetString());
 
         var missing = await Problems.AssertProblemAsync(
             await admin.PostAsJsonAsync($"/api/v1/accounts/{id}/departures", new { kind = "transfer" }), HttpStatusCode.BadRequest);
-        Assert.Equal(Missing, missing.GetProperty("errors").GetProperty("EffectiveOn")[0].GetString());
+        Assert.Equal(Missing, missing.GetProperty("errors").GetProperty("effectiveOn")[0].GetString());
 
         Assert.Equal(0L, await hub.Database.ScalarAsync<long>("select count(*) from access.departures where account_id = $1", id));
     }
@@ -38,7 +38,7 @@ public sealed class DateRangeTests(HubFixture hub) : IClassFixture<HubFixture>
         using var admin = hub.CreateClient();
         var problem = await Problems.AssertProblemAsync(
             await admin.PostAsJsonAsync("/api/v1/units/successions", new { oldCodes = OldCodes, newCode = "snnmt-dn" }), HttpStatusCode.BadRequest);
-        Assert.Equal(Missing, problem.GetProperty("errors").GetProperty("EffectiveOn")[0].GetString());
+        Assert.Equal(Missing, problem.GetProperty("errors").GetProperty("effectiveOn")[0].GetString());
     }
 
     [Fact]

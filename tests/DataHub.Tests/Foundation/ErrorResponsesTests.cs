@@ -66,7 +66,7 @@ public sealed class ErrorResponsesTests(ProbeHubFixture hub) : IClassFixture<Pro
     {
         var response = await client.PostAsJsonAsync("/api/v1/test-probe/echo", new { name = "much too long a name", count = 1 });
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Name", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), problem.ToString());
     }
 
     [Fact]

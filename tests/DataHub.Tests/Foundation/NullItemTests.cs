@@ -23,7 +23,7 @@ public sealed class NullItemTests(HubFixture hub) : IClassFixture<HubFixture>
             {"username": "null-role", "displayName": "Nguyễn Văn Thử", "unitCode": "snnmt-dn", "position": "chuyên viên", "roles": [{"role": "reader"}, null]}
             """));
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal($"Item 1 {Refusal}", problem.GetProperty("errors").GetProperty("Roles[1]")[0].GetString());
+        Assert.Equal($"Item 1 {Refusal}", problem.GetProperty("errors").GetProperty("roles[1]")[0].GetString());
         Assert.DoesNotContain("null-role", await client.GetStringAsync("/api/v1/accounts"));
     }
 

@@ -237,8 +237,8 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
             var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
             return problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToArray();
         }
-        Assert.Equal(["Scope.Datasets[0]"], await RefusedAsync("""[null, {"dataset": "parcels", "fields": ["parcel_id"]}]"""));
-        Assert.Equal(["Scope.Datasets[0].Fields[1]"], await RefusedAsync("""[{"dataset": "parcels", "fields": ["parcel_id", null]}]"""));
+        Assert.Equal(["scope.datasets[0]"], await RefusedAsync("""[null, {"dataset": "parcels", "fields": ["parcel_id"]}]"""));
+        Assert.Equal(["scope.datasets[0].fields[1]"], await RefusedAsync("""[{"dataset": "parcels", "fields": ["parcel_id", null]}]"""));
         Assert.Equal(before, (await Ogc.GetJsonAsync(requester, "/api/v1/data-requests")).GetArrayLength());
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 
 namespace DataHub.Api.Infrastructure.Api;
@@ -18,6 +20,7 @@ public static partial class ModelValidation
     {
         mvc.AddMvcOptions(o =>
         {
+            o.ModelMetadataDetailsProviders.Add(new JsonDisplayNames());
             o.ModelValidatorProviders.Add(new NoNullItemsProvider());
             o.ModelValidatorProviders.Add(new DatesProvider());
         });
@@ -28,7 +31,12 @@ public static partial class ModelValidation
             {
                 DropEmptyBodyEchoes(context);
                 PlainJsonErrors(context.ModelState);
-                return answer(context);
+                var result = answer(context);
+                if (result is ObjectResult { Value: ValidationProblemDetails problem })
+                {
+                    JsonKeys(problem.Errors);
+                }
+                return result;
             };
         });
         return mvc;
@@ -83,6 +91,43 @@ public static partial class ModelValidation
 
     [GeneratedRegex(@"^(?<what>.*?)\s*Path: \S* \| LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)\.$", RegexOptions.Singleline)]
     private static partial Regex JsonMessage();
+
+    /// <summary>
+    /// MVC keys a rule's error by the model's names (<c>UnitCode</c>, <c>Scope.Datasets[0]</c>);
+    /// the caller wrote the JSON's (<c>unitCode</c>, <c>scope.datasets[0]</c>). Every name the hub
+    /// takes is camelCase (JSON bodies by the naming policy, query and form parameters as written),
+    /// so each segment's first letter is lowered. (ASP.NET's SystemTextJsonValidationMetadataProvider
+    /// would do it at the source, but not for records' constructor parameters, and it breaks form
+    /// fields bound under names of their own: dotnet/aspnetcore#53702.)
+    /// </summary>
+    // On the answer's own dictionary: the model state's keys are case-insensitive, so renaming an
+    // entry there keeps the first spelling.
+    private static void JsonKeys(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.Where(k => !k.StartsWith('$') && ModelSegment().IsMatch(k)).ToList())
+        {
+            var named = ModelSegment().Replace(key, s => s.Value.ToLowerInvariant());
+            errors[named] = [.. errors.TryGetValue(named, out var already) ? already : [], .. errors[key]];
+            errors.Remove(key);
+        }
+    }
+
+    // An upper-case letter that starts a segment: at the start, or after a dot.
+    [GeneratedRegex(@"(?<=^|\.)[A-Z]")]
+    private static partial Regex ModelSegment();
+
+    /// <summary>The names in MVC's messages ("The unitCode field is required.") as the caller wrote them.</summary>
+    private sealed class JsonDisplayNames : IDisplayMetadataProvider
+    {
+        public void CreateDisplayMetadata(DisplayMetadataProviderContext context)
+        {
+            if (context.Key.MetadataKind is ModelMetadataKind.Property or ModelMetadataKind.Parameter && context.Key.Name is { Length: > 0 } name
+                && context.DisplayMetadata.DisplayName is null)
+            {
+                context.DisplayMetadata.DisplayName = () => JsonNamingPolicy.CamelCase.ConvertName(name);
+            }
+        }
+    }
 
     /// <summary>
     /// Adds <see cref="NoNullItems"/> to every list in a request. No list the hub takes has a use
