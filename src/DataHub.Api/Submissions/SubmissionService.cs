@@ -261,7 +261,8 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             {
                 await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
                 {
-                    // A NUL cannot be stored (PostgreSQL text): refused here with its place, not by COPY.
+                    // A NUL (PostgreSQL text cannot hold it) or half a surrogate pair (not text at all):
+                    // refused here with its place, before the structure check reads the record's strings.
                     var failures = RefusedCharacters.PathsIn(feature) is { Count: > 0 } refused ? refused : structures.Validate(dataset, structure, feature);
                     if (failures.Count == 0)
                     {

@@ -89,7 +89,7 @@ public static class RefusedCharacters
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (Read(property) is not { } name)
+                    if (Decoded(() => property.Name) is not { } name)
                     {
                         found.Add((pointer, $"A property name here {HalfPair}."));
                         continue;
@@ -110,7 +110,7 @@ public static class RefusedCharacters
                 }
                 break;
             case JsonValueKind.String:
-                var text = Read(element);
+                var text = Decoded(element.GetString);
                 if (text is null)
                 {
                     found.Add((pointer, $"The value {HalfPair}."));
@@ -123,24 +123,13 @@ public static class RefusedCharacters
         }
     }
 
-    // .NET decodes a JSON string only when asked, and refuses half a pair then.
-    private static string? Read(JsonElement value)
+    // .NET decodes a JSON string (a value or a property's name) only when asked, and refuses half
+    // a pair then.
+    private static string? Decoded(Func<string?> read)
     {
         try
         {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Read(JsonProperty property)
-    {
-        try
-        {
-            return property.Name;
+            return read();
         }
         catch (InvalidOperationException)
         {
