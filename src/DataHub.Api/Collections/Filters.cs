@@ -9,14 +9,14 @@ public sealed class FilterException(string message) : Exception(message);
 /// <summary>CQL2 text filters over a collection's visible queryables.</summary>
 public static class Filters
 {
-    public static string Translate(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, int filterSrid)
+    public static string Translate(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, Crs filterCrs)
     {
         var properties = visible
             .Where(f => f.Queryable && TypeOf(f) is not null)
             .ToDictionary(f => f.Name, f => new FilterProperty(f.Name, f.Column, TypeOf(f)!.Value), StringComparer.Ordinal);
         try
         {
-            return Cql2Filter.ToSql(filter, properties, sql, dataset.StorageSrid ?? 4326, filterSrid);
+            return Cql2Filter.ToSql(filter, properties, sql, dataset.StorageSrid ?? 4326, filterCrs.Srid, filterCrs.LatitudeFirst);
         }
         catch (Cql2Exception e)
         {

@@ -12,7 +12,7 @@ namespace DataHub.Api.Collections;
 public static class ItemsSql
 {
     /// <summary>Turns a CQL2 text filter into a SQL condition, adding its values to the builder.</summary>
-    public delegate string FilterTranslator(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, int filterSrid);
+    public delegate string FilterTranslator(string filter, Dataset dataset, IReadOnlyList<DatasetField> visible, SqlBuilder sql, Crs filterCrs);
 
     public static string Where(Dataset d, ReadScope scope, ItemsRequest r, SqlBuilder sql, FilterTranslator? filter)
     {
@@ -48,7 +48,7 @@ public static class ItemsSql
         }
         if (r.Filter is { } text && filter is not null)
         {
-            conditions.Add("(" + filter(text, d, visible, sql, r.FilterCrs.Srid) + ")");
+            conditions.Add("(" + filter(text, d, visible, sql, r.FilterCrs) + ")");
         }
         return conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
     }
@@ -73,7 +73,7 @@ public static class ItemsSql
         var conditions = new List<string>();
         if (scope.RowFilter is { } rows)
         {
-            conditions.Add("(" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(rows, d, d.Fields, sql, 4326) + ")");
+            conditions.Add("(" + (filter ?? throw new InvalidOperationException("a row-limited scope needs a filter translator"))(rows, d, d.Fields, sql, CrsRegistry.Crs84) + ")");
         }
         if (scope.Area is { } area)
         {

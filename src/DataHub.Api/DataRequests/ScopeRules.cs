@@ -62,7 +62,7 @@ public sealed class ScopeRules(Catalogue catalogue, NpgsqlDataSource dataSource,
             {
                 try
                 {
-                    Filters.Translate(filter, dataset, dataset.Fields, new SqlBuilder(), 4326);
+                    Filters.Translate(filter, dataset, dataset.Fields, new SqlBuilder(), CrsRegistry.Crs84);
                 }
                 catch (FilterException e)
                 {

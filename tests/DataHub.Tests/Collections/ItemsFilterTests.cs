@@ -42,6 +42,37 @@ public sealed class ItemsFilterTests(SeededHubFixture hub) : IClassFixture<Seede
         Assert.Equal(expected, await MatchedAsync($"S_INTERSECTS(geometry, {wkt})"));
     }
 
+    /// <summary>EPSG:4326 is written latitude first (as bbox-crs and crs already read it); CRS84 longitude first.</summary>
+    [Fact]
+    public async Task filter_geometries_in_epsg_4326_are_read_latitude_first()
+    {
+        var box = await hub.ScalarAsync<double[]>("""
+            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
+            from (select ST_Transform(ST_MakeEnvelope(545000, 1255000, 545100, 1255030, 9212), 4326) b) x
+            """);
+        var expected = await hub.ScalarAsync<long>("select count(*) from land.parcels where ST_Intersects(geom, ST_MakeEnvelope(545000, 1255000, 545100, 1255030, 9212))");
+        Assert.True(expected > 0);
+        var latLon = FormattableString.Invariant($"POLYGON(({box[1]} {box[0]},{box[1]} {box[2]},{box[3]} {box[2]},{box[3]} {box[0]},{box[1]} {box[0]}))");
+        const string Epsg4326 = "&filter-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4326";
+        var polygon = await MatchedAsync($"S_INTERSECTS(geometry, {latLon})", Epsg4326);
+        var bbox = await MatchedAsync(FormattableString.Invariant($"S_INTERSECTS(geometry, BBOX({box[1]}, {box[0]}, {box[3]}, {box[2]}))"), Epsg4326);
+        Assert.Equal([expected, expected], [polygon, bbox]);
+    }
+
+    /// <summary>PostGIS failed the whole request (500) on a point it could not transform.</summary>
+    [Theory]
+    [InlineData("S_INTERSECTS(geometry, POINT(200 100))", "",
+        "the geometry POINT(200 100) has a point outside longitude [-180, 180] and latitude [-90, 90], (200 100) (CRS84 is written longitude first) at position 23")]
+    [InlineData("S_INTERSECTS(geometry, POINT(106.69 11.37))", "&filter-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4326",
+        "the geometry POINT(106.69 11.37) has a point outside longitude [-180, 180] and latitude [-90, 90], (106.69 11.37) (EPSG:4326 is written latitude first) at position 23")]
+    [InlineData("S_INTERSECTS(geometry, BBOX(100, 95, 101, 96))", "",
+        "BBOX has a corner outside longitude [-180, 180] and latitude [-90, 90] (CRS84 is written longitude first) at position 23")]
+    public async Task a_filter_geometry_outside_wgs_84_is_a_400_saying_which_point(string filter, string extra, string message)
+    {
+        var problem = await Problems.AssertProblemAsync(await client.GetAsync($"{Parcels}?filter={Uri.EscapeDataString(filter)}{extra}"), HttpStatusCode.BadRequest);
+        Assert.Contains(message, problem.GetProperty("errors").GetProperty("filter")[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("owner_name = 'x'")]
     [InlineData("map_sheet = 'abc'")]

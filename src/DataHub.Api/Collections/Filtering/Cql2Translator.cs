@@ -8,7 +8,7 @@ namespace DataHub.Api.Collections.Filtering;
 /// queryables, values only through parameters, operators only from fixed tables below, so the
 /// shape of the SQL never depends on what a client wrote inside a literal.
 /// </summary>
-internal sealed class Cql2Translator(IReadOnlyDictionary<string, FilterProperty> queryables, SqlBuilder sql, int storageSrid, int filterSrid)
+internal sealed class Cql2Translator(IReadOnlyDictionary<string, FilterProperty> queryables, SqlBuilder sql, int storageSrid, int filterSrid, bool latitudeFirst)
 {
     public const int MaxInItems = 1_000;
 
@@ -35,7 +35,7 @@ internal sealed class Cql2Translator(IReadOnlyDictionary<string, FilterProperty>
         ["S_OVERLAPS"] = "ST_Overlaps",
     };
 
-    private readonly Cql2Geometries geometries = new(sql, storageSrid, filterSrid);
+    private readonly Cql2Geometries geometries = new(sql, storageSrid, filterSrid, latitudeFirst);
 
     public string Translate(Cql2Node node) => node switch
     {
