@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.OpenApi;
 using System.Text.Json;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
@@ -20,7 +21,7 @@ public sealed class AuditController(NpgsqlDataSource dataSource) : ControllerBas
     [HttpGet(Name = "GetAuditEntries")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<ActionResult<AuditPage>> GetEntries(string? actor, string? action, string? target, long? before, int limit = 100, CancellationToken ct = default)
+    public async Task<ActionResult<AuditPage>> GetEntries(string? actor, string? action, string? target, long? before, [PageLimit(1000, 100)] int limit = 100, CancellationToken ct = default)
     {
         if (limit is < 1 or > 1000)
         {

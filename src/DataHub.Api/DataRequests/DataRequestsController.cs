@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.OpenApi;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
@@ -41,7 +42,7 @@ public sealed class DataRequestsController(Negotiation negotiation) : Controller
     [Authorize(Policy = Permissions.SignedIn)]
     [ProducesResponseType<IReadOnlyList<DataRequestDocument>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<ActionResult<IReadOnlyList<DataRequestDocument>>> List(string? state, int? limit, CancellationToken ct)
+    public async Task<ActionResult<IReadOnlyList<DataRequestDocument>>> List(string? state, [PageLimit(1000, 100)] int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > 1000)
         {

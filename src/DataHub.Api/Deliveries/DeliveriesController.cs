@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.OpenApi;
 using System.Globalization;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
@@ -38,7 +39,7 @@ public sealed class DeliveriesController(DeliveryQueries queries, IEnumerable<IP
     [ProducesResponseType<DeliveryMessagePage>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Messages([FromQuery] string? target, [FromQuery] string? status, [FromQuery] string? dataset,
-        [FromQuery] string? key, [FromQuery] string? after, [FromQuery] string? limit, CancellationToken ct)
+        [FromQuery] string? key, [FromQuery] string? after, [FromQuery, PageLimit(MaxLimit, DefaultLimit)] string? limit, CancellationToken ct)
     {
         foreach (var name in Request.Query.Keys.Where(k => k is not ("target" or "status" or "dataset" or "key" or "after" or "limit")))
         {
@@ -58,11 +59,11 @@ public sealed class DeliveriesController(DeliveryQueries queries, IEnumerable<IP
             return this.Invalid("after", $"'{after}' is not a message id.");
         }
         var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
+        // Refused rather than clamped, as every list does: a page shorter than asked reads as the end.
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
         {
-            return this.Invalid("limit", $"'{limit}' is not a positive integer.");
+            return this.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit}, not '{limit}'.");
         }
-        count = Math.Min(count, MaxLimit);
         var page = await queries.ListAsync(new MessageFilter(target, status, dataset, key, from, count), ct);
         return Ok(new DeliveryMessagePage(page, page.Count == count ? page[^1].Id : null));
     }

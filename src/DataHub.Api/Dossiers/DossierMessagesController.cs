@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.OpenApi;
 using System.Text.Json;
 using Asp.Versioning;
 using DataHub.Api.Audit;
@@ -46,7 +47,7 @@ public sealed class DossierMessagesController(NpgsqlDataSource dataSource, Dossi
     [ProducesResponseType<IReadOnlyList<DossierMessage>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> Pending([FromQuery] string? target, [FromQuery] long after = 0, [FromQuery] int limit = 100, CancellationToken ct = default)
+    public async Task<IActionResult> Pending([FromQuery] string? target, [FromQuery] long after = 0, [FromQuery, PageLimit(500, 100)] int limit = 100, CancellationToken ct = default)
     {
         if (Refuse(target) is { } refused)
         {

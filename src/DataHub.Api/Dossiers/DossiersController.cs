@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.OpenApi;
 using Asp.Versioning;
 using DataHub.Api.Audit;
 using DataHub.Api.Infrastructure.Api;
@@ -74,7 +75,7 @@ public sealed class DossiersController(DossierIntake intake, DossierForms forms,
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> List([FromQuery] string? state, [FromQuery] string? procedure, [FromQuery] string? commune,
         [FromQuery] string? unit, [FromQuery] long? parcel, [FromQuery] bool? overdue, [FromQuery] DateOnly? dueBefore,
-        [FromQuery] int limit = 100, [FromQuery] int offset = 0, CancellationToken ct = default)
+        [FromQuery, PageLimit(1000, 100)] int limit = 100, [FromQuery] int offset = 0, CancellationToken ct = default)
     {
         if (limit is < 1 or > 1000 || offset < 0)
         {

@@ -80,7 +80,8 @@ public sealed class DeliveriesApiTests(OutboxHubFixture hub) : IClassFixture<Out
     [Theory]
     [InlineData("status=lost", "status", "Unknown status 'lost'")]
     [InlineData("target=cadastre", "target", "Unknown target 'cadastre'")]
-    [InlineData("limit=0", "limit", "'0' is not a positive integer")]
+    [InlineData("limit=0", "limit", "limit must be a whole number from 1 to 1000, not '0'.")]
+    [InlineData("limit=1001", "limit", "limit must be a whole number from 1 to 1000, not '1001'.")]
     [InlineData("after=x", "after", "'x' is not a message id")]
     [InlineData("sort=id", "sort", "Unknown parameter 'sort'")]
     public async Task a_bad_message_filter_is_a_400_naming_the_parameter(string query, string parameter, string message)

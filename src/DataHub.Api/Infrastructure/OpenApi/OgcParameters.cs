@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -22,12 +23,14 @@ public sealed class OgcParameters : IOperationFilter
             switch (p.Name)
             {
                 case "limit":
+                    // A list endpoint states its own bounds; the OGC endpoints (items, changes) share theirs.
+                    var page = context.MethodInfo.GetParameters().FirstOrDefault(x => x.Name == "limit")?.GetCustomAttribute<PageLimitAttribute>();
                     p.Schema = new OpenApiSchema
                     {
                         Type = JsonSchemaType.Integer,
                         Minimum = "1",
-                        Maximum = "10000", // items and changes alike
-                        Default = JsonValue.Create(context.MethodInfo.Name == "GetChanges" ? 100 : 10),
+                        Maximum = (page?.Maximum ?? 10000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Default = JsonValue.Create(page?.Default ?? (context.MethodInfo.Name == "GetChanges" ? 100 : 10)),
                     };
                     break;
                 case "offset":
@@ -47,4 +50,15 @@ public sealed class OgcParameters : IOperationFilter
             }
         }
     }
+}
+
+/// <summary>
+/// The page size bounds a list endpoint checks itself (answering 400 outside them), for its API
+/// description: without it the parameter would be described with the items' bounds.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class PageLimitAttribute(int maximum, int byDefault) : Attribute
+{
+    public int Maximum { get; } = maximum;
+    public int Default { get; } = byDefault;
 }
