@@ -37,28 +37,17 @@ public sealed class PartnerConnection
     /// <summary>Whether the partner is configured (it has a base URL).</summary>
     public bool IsConfigured => BaseUrl is not null;
 
-    /// <summary>Throws a plain message naming the setting that is missing or wrong.</summary>
+    /// <summary>A plain message naming the setting that is missing or wrong, or null.</summary>
     /// <param name="name">The configuration section, for the message.</param>
-    public void Validate(string name)
+    public string? Problem(string name) => Authentication switch
     {
-        switch (Authentication)
-        {
-            case "none":
-                break;
-            case "client-credentials":
-                if (TokenUrl is null || string.IsNullOrEmpty(ClientId) || string.IsNullOrEmpty(ClientSecret))
-                {
-                    throw new InvalidOperationException($"{name}: client-credentials authentication needs TokenUrl, ClientId and ClientSecret.");
-                }
-                break;
-            case "certificate":
-                if (string.IsNullOrEmpty(CertificatePath))
-                {
-                    throw new InvalidOperationException($"{name}: certificate authentication needs CertificatePath (PKCS#12, or PEM with CertificateKeyPath).");
-                }
-                break;
-            default:
-                throw new InvalidOperationException($"{name}: Authentication is '{Authentication}'; use none, client-credentials or certificate.");
-        }
-    }
+        "none" => null,
+        "client-credentials" when TokenUrl is null || string.IsNullOrEmpty(ClientId) || string.IsNullOrEmpty(ClientSecret) =>
+            $"{name}: client-credentials authentication needs TokenUrl, ClientId and ClientSecret.",
+        "client-credentials" => null,
+        "certificate" when string.IsNullOrEmpty(CertificatePath) =>
+            $"{name}: certificate authentication needs CertificatePath (PKCS#12, or PEM with CertificateKeyPath).",
+        "certificate" => null,
+        _ => $"{name}: Authentication is '{Authentication}'; use none, client-credentials or certificate.",
+    };
 }

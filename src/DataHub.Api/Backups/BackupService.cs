@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace DataHub.Api.Backups;
 /// name, the manifest written beside it (a backup counts only once its manifest exists), and
 /// retention applied. Row counts and checksums come from the very snapshot pg_dump dumps.
 /// </summary>
-public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfiguration configuration, BackupStore store, BackupAlerts alerts,
+public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfiguration configuration, IOptions<BackupSettings> backupSettings, BackupStore store, BackupAlerts alerts,
     TimeProvider clock, ILogger<BackupService> logger)
 {
     public sealed record Progress(string Stage, long Bytes, long? Total);
@@ -22,7 +23,7 @@ public sealed partial class BackupService(NpgsqlDataSource dataSource, IConfigur
 
     public async Task<Outcome> RunAsync(string trigger, Action<Progress>? progress, CancellationToken ct)
     {
-        var settings = BackupSettings.From(configuration);
+        var settings = backupSettings.Value;
         var started = clock.GetUtcNow();
         var id = BackupManifest.NewId(started);
         var (location, meetsRegulation) = BackupTargets.Describe(settings);

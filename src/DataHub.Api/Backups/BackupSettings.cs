@@ -1,17 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using DataHub.Api.Infrastructure.Scheduling;
+
 namespace DataHub.Api.Backups;
 
-/// <summary>The Backups section of the settings (environment: Backups__Target, Backups__Sftp__Host, ...).</summary>
+/// <summary>The Backups section of the settings (environment: Backups__Target, Backups__Sftp__Host, ...), checked at start.</summary>
 public sealed class BackupSettings
 {
     /// <summary>sftp (production) or folder (development only); empty: backups fail, loudly.</summary>
+    [RegularExpression("^(?i:sftp|folder)?$", ErrorMessage = "must be sftp (or folder, for development only), or empty.")]
     public string? Target { get; set; }
     public SftpSettings Sftp { get; set; } = new();
     public FolderSettings Folder { get; set; } = new();
 
     /// <summary>Local time (Asia/Ho_Chi_Minh) of the daily backup, HH:mm.</summary>
+    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
     public string DailyAt { get; set; } = "01:30";
 
     /// <summary>Local time of the daily restore drill, HH:mm.</summary>
+    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
     public string DrillAt { get; set; } = "03:30";
 
     /// <summary>The drill's scratch database (dropped and recreated each drill); default: the hub's database name + _restore_drill.</summary>
@@ -25,6 +31,7 @@ public sealed class BackupSettings
     public sealed class SftpSettings
     {
         public string? Host { get; set; }
+        [Range(1, 65535, ErrorMessage = "must be from 1 to 65535.")]
         public int Port { get; set; } = 22;
         public string? Username { get; set; }
         public string? PrivateKeyFile { get; set; }
@@ -35,6 +42,7 @@ public sealed class BackupSettings
 
         /// <summary>The remote folder the backups go to (must exist).</summary>
         public string Folder { get; set; } = ".";
+        [Range(1, 3600, ErrorMessage = "must be from 1 to 3600.")]
         public int TimeoutSeconds { get; set; } = 30;
     }
 
@@ -46,11 +54,12 @@ public sealed class BackupSettings
     /// <summary>How many backups retention keeps: the newest of each of the last N days, ISO weeks and months.</summary>
     public sealed class RetentionSettings
     {
+        // At least the newest daily one: retention never deletes the backup it has just made.
+        [Range(1, 3650, ErrorMessage = "must be from 1 to 3650.")]
         public int Daily { get; set; } = 7;
+        [Range(0, 520, ErrorMessage = "must be from 0 to 520.")]
         public int Weekly { get; set; } = 4;
+        [Range(0, 1200, ErrorMessage = "must be from 0 to 1200.")]
         public int Monthly { get; set; } = 12;
     }
-
-    public static BackupSettings From(IConfiguration configuration) =>
-        configuration.GetSection("Backups").Get<BackupSettings>() ?? new BackupSettings();
 }

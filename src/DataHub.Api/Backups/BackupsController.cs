@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Asp.Versioning;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Scheduling;
@@ -16,7 +17,7 @@ namespace DataHub.Api.Backups;
 [Route("api/v{version:apiVersion}/backups")]
 [Tags("Backups")]
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = DataHub.Api.Infrastructure.Auth.Permissions.OperationsManage)]
-public sealed class BackupsController(BackupStore store, ISchedulerFactory schedulers, IConfiguration configuration, TimeProvider clock, Npgsql.NpgsqlDataSource dataSource) : ControllerBase
+public sealed class BackupsController(BackupStore store, ISchedulerFactory schedulers, IOptions<BackupSettings> settings, TimeProvider clock, Npgsql.NpgsqlDataSource dataSource) : ControllerBase
 {
     /// <summary>The latest 100 backups and 20 restore drills, newest first, and where backups go.</summary>
     /// <param name="ct">Cancelled when the client goes away.</param>
@@ -73,7 +74,7 @@ public sealed class BackupsController(BackupStore store, ISchedulerFactory sched
 
     private BackupTargetInfo Target()
     {
-        var (location, meets) = BackupTargets.Describe(BackupSettings.From(configuration));
+        var (location, meets) = BackupTargets.Describe(settings.Value);
         return new BackupTargetInfo(location, meets, meets ? null
             : location == "(none)" ? "No backup target is configured: backups fail until Backups:Target is set (sftp)." : BackupTargets.LocalFolderWarning);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.CommandLine;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
@@ -45,7 +46,7 @@ public static class RestoreCommand
             var restores = app.Services.GetRequiredService<RestoreService>();
             try
             {
-                await using var source = await OpenAsync(app.Configuration, result.GetValue(backup), result.GetValue(file), ct);
+                await using var source = await OpenAsync(app.Services.GetRequiredService<IOptions<BackupSettings>>().Value, result.GetValue(backup), result.GetValue(file), ct);
                 await AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .StartAsync(async ctx =>
@@ -100,7 +101,7 @@ public static class RestoreCommand
         var name => new NpgsqlConnectionStringBuilder(hub) { Database = name }.ConnectionString,
     };
 
-    private static async Task<Source> OpenAsync(IConfiguration configuration, string? backupId, FileInfo? file, CancellationToken ct)
+    private static async Task<Source> OpenAsync(BackupSettings settings, string? backupId, FileInfo? file, CancellationToken ct)
     {
         if (file is not null)
         {
@@ -113,7 +114,7 @@ public static class RestoreCommand
             var manifest = manifestFile is not null && File.Exists(manifestFile) ? BackupManifest.Parse(await File.ReadAllBytesAsync(manifestFile, ct)) : null;
             return new Source(file.Name, file.OpenRead(), file.Length, manifest, null);
         }
-        var target = await BackupTargets.ConnectAsync(BackupSettings.From(configuration), ct);
+        var target = await BackupTargets.ConnectAsync(settings, ct);
         try
         {
             var manifest = await RestoreService.ManifestAsync(target, backupId!, ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using DataHub.Api.Infrastructure.Database;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace DataHub.Api.Backups;
 /// the restore drill: the latest backup restored into a scratch database and compared, table by
 /// table, with its manifest.
 /// </summary>
-public sealed partial class RestoreService(IConfiguration configuration, BackupStore store, BackupAlerts alerts, TimeProvider clock,
+public sealed partial class RestoreService(IConfiguration configuration, IOptions<BackupSettings> backupSettings, BackupStore store, BackupAlerts alerts, TimeProvider clock,
     ILogger<RestoreService> logger)
 {
     public sealed record Restored(long Bytes, string Sha256);
@@ -52,7 +53,7 @@ public sealed partial class RestoreService(IConfiguration configuration, BackupS
             // template0: nothing an administrator added to template1 collides with the dump's objects.
             await OnServerAsync(target, $"create database {Quote(target.Database!)} template template0 encoding 'UTF8'", ct);
         }
-        var settings = BackupSettings.From(configuration);
+        var settings = backupSettings.Value;
         await using var restore = PgTools.Start(settings.PgRestore, target,
             ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password", "--dbname", target.Database!], stdin: true, stdout: false);
         HashingCopy.Result read;
@@ -70,7 +71,7 @@ public sealed partial class RestoreService(IConfiguration configuration, BackupS
 
     public async Task<DrillOutcome> DrillAsync(CancellationToken ct)
     {
-        var settings = BackupSettings.From(configuration);
+        var settings = backupSettings.Value;
         var hub = new NpgsqlConnectionStringBuilder(DatabaseSetup.ConnectionString(configuration));
         var scratch = new NpgsqlConnectionStringBuilder(hub.ConnectionString)
         {

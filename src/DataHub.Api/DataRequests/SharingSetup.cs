@@ -1,4 +1,5 @@
 using DataHub.Api.Grants;
+using DataHub.Api.Infrastructure.Settings;
 
 namespace DataHub.Api.DataRequests;
 
@@ -7,7 +8,7 @@ public static class SharingSetup
     /// <summary>Special-request sharing: data requests, their negotiation, and grants.</summary>
     public static WebApplicationBuilder AddSpecialSharing(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<SharingOptions>(builder.Configuration.GetSection("Sharing"));
+        builder.Services.AddCheckedSettings<SharingOptions>("Sharing");
         builder.Services.AddSingleton<ScopeRules>();
         builder.Services.AddSingleton<Negotiation>();
         builder.Services.AddSingleton<GrantStore>();

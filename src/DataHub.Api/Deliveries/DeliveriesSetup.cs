@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Settings;
 using DataHub.Clients;
 
 namespace DataHub.Api.Deliveries;
@@ -8,9 +9,9 @@ public static class DeliveriesSetup
     public static WebApplicationBuilder AddDeliveries(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<DeliveryOptions>(builder.Configuration.GetSection("Deliveries"));
-        services.AddPartnerClient<IMinistryRecordsApi>(builder.Configuration, "ministry", "Partners:Ministry");
-        services.AddPartnerClient<IIocEventsApi>(builder.Configuration, "ioc", "Partners:Ioc");
+        services.AddCheckedSettings<DeliveryOptions>("Deliveries");
+        services.AddPartnerClient<IMinistryRecordsApi>("ministry", "Partners:Ministry");
+        services.AddPartnerClient<IIocEventsApi>("ioc", "Partners:Ioc");
         services.AddSingleton<IPartnerSender, MinistrySender>();
         services.AddSingleton<IPartnerSender, IocSender>();
         services.AddSingleton<OutboxStore>();
@@ -21,7 +22,7 @@ public static class DeliveriesSetup
         services.AddSingleton<MinistryReconciliation>();
         services.AddSingleton<OutboxCleanup>();
         services.AddHostedService<DeliveryWorker>();
-        services.AddDeliveryJobs(builder.Configuration);
+        services.AddDeliveryJobs();
         return builder;
     }
 }

@@ -60,14 +60,16 @@ public sealed class OutboxCleanupJob(OutboxCleanup cleanup, IOptionsMonitor<Deli
 
 public static class DeliveryJobs
 {
-    public static IServiceCollection AddDeliveryJobs(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDeliveryJobs(this IServiceCollection services)
     {
         services.AddHubJob<OutboxDrainJob>(OutboxDrainJob.Name, "Sends due outbox messages to the partners (every process also drains in the background)",
-            _ => HubSchedules.Every(TimeSpan.FromSeconds(configuration.GetValue("Deliveries:DrainJobSeconds", 60))));
+            sp => HubSchedules.Every(TimeSpan.FromSeconds(Settings(sp).DrainJobSeconds)));
         services.AddHubJob<MinistryReconciliationJob>(MinistryReconciliationJob.Name, "Compares counts and checksums per commune with the Ministry and queues the differences again",
-            _ => HubSchedules.DailySetting(configuration, "Deliveries:ReconcileAt", "01:30"));
+            sp => HubSchedules.DailySetting(Settings(sp).ReconcileAt));
         services.AddHubJob<OutboxCleanupJob>(OutboxCleanupJob.Name, "Removes delivered messages older than Deliveries:RetentionDays",
-            _ => HubSchedules.DailySetting(configuration, "Deliveries:CleanupAt", "03:45"));
+            sp => HubSchedules.DailySetting(Settings(sp).CleanupAt));
         return services;
     }
+
+    private static DeliveryOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using DataHub.Api.Infrastructure.Settings;
 using DataHub.Clients;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -18,11 +19,13 @@ public static class PartnerClients
     /// <summary>A Retry-After longer than this is not waited out inside one send: the message waits instead (its next claim).</summary>
     private static readonly TimeSpan LongestInlineWait = TimeSpan.FromSeconds(5);
 
-    public static void AddPartnerClient<TApi>(this IServiceCollection services, IConfiguration configuration, string target, string section)
+    public static void AddPartnerClient<TApi>(this IServiceCollection services, string target, string section)
         where TApi : class
     {
-        services.Configure<PartnerConnection>(target, configuration.GetSection(section));
-        services.Configure<PartnerResilience>(target, configuration.GetSection($"{section}:Resilience"));
+        // Checked at start: a partner set up wrongly is found then, not at its first message.
+        services.AddCheckedSettings<PartnerConnection>(section, target, "Resilience")
+            .Check(c => c.Problem(section));
+        services.AddCheckedSettings<PartnerResilience>($"{section}:Resilience", target);
         var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings(), target);
         client
             // The senders are singletons holding their client; the primary handler recycles connections itself.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using DataHub.Api.Infrastructure.Database;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DataHub.Api.Dossiers;
@@ -11,7 +12,7 @@ namespace DataHub.Api.Dossiers;
 /// dossier number: the same number with the same body is answered from the first intake, with
 /// another body it is refused (409).
 /// </summary>
-public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms forms, DossierClock clock, IConfiguration configuration)
+public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms forms, DossierClock clock, IOptions<DossierSettings> settings)
 {
     public abstract record Outcome;
     public sealed record Created(DossierStore.Row Dossier) : Outcome;
@@ -21,7 +22,7 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
 
     private static readonly HashSet<string> Channels = ["counter", "online", "post"];
 
-    private long MaxDocumentBytes => configuration.GetValue("Dossiers:MaxDocumentBytes", 20L << 20);
+    private long MaxDocumentBytes => settings.Value.MaxDocumentBytes;
 
     public async Task<Outcome> ReceiveAsync(DossierIntakeRequest request, string sender, CancellationToken ct)
     {

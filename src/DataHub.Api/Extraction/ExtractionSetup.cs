@@ -1,5 +1,6 @@
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Scheduling;
+using DataHub.Api.Infrastructure.Settings;
 
 namespace DataHub.Api.Extraction;
 
@@ -7,6 +8,7 @@ public static class ExtractionSetup
 {
     public static WebApplicationBuilder AddExtractions(this WebApplicationBuilder builder)
     {
+        builder.Services.AddCheckedSettings<ExtractionSettings>("Extractions");
         builder.Services.AddSingleton<Extractions>();
         builder.Services.AddSingleton<Endings<ExtractionWorker>>();
         builder.Services.AddSingleton<Wakeup<ExtractionWorker>>();

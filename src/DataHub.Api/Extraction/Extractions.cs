@@ -11,6 +11,7 @@ using DataHub.Api.Submissions;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.Operation.Valid;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using DataHub.Api.Infrastructure.Scheduling;
@@ -36,12 +37,11 @@ public sealed record ExtractionJob(
 /// the caller's scope (ReadScope), the CQL2 filter through the same translator, rows streamed
 /// from PostgreSQL to the file.
 /// </summary>
-public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, Endings<ExtractionWorker> endings, Wakeup<ExtractionWorker> wakeup, IConfiguration configuration)
+public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue, Endings<ExtractionWorker> endings, Wakeup<ExtractionWorker> wakeup, IOptions<ExtractionSettings> settings)
 {
-    public string Folder { get; } = configuration["Extractions:Folder"] is { Length: > 0 } folder
-        ? folder : Path.Combine(Path.GetTempPath(), "datahub-extractions");
+    public string Folder { get; } = settings.Value.FolderOrDefault;
 
-    public TimeSpan Lifetime { get; } = configuration.GetValue("Extractions:Lifetime", TimeSpan.FromDays(1));
+    public TimeSpan Lifetime { get; } = settings.Value.Lifetime;
 
     private const string Columns = """
         id, dataset_id, fields, filter, area::text, format, requested_by, status, rows_total, rows_written, file_bytes,
@@ -479,11 +479,11 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
 }
 
 /// <summary>Runs queued extraction jobs and deletes expired files (Extractions:PollMilliseconds, default 1000).</summary>
-public sealed partial class ExtractionWorker(Extractions extractions, Wakeup<ExtractionWorker> wakeup, IConfiguration configuration, ILogger<ExtractionWorker> logger) : BackgroundService
+public sealed partial class ExtractionWorker(Extractions extractions, Wakeup<ExtractionWorker> wakeup, IOptions<ExtractionSettings> settings, ILogger<ExtractionWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Extractions:PollMilliseconds", 1000));
+        var idle = TimeSpan.FromMilliseconds(settings.Value.PollMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -4,6 +4,7 @@ using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DataHub.Api.Extraction;
@@ -18,7 +19,7 @@ namespace DataHub.Api.Extraction;
 [Route("api/v{version:apiVersion}/extractions")]
 [Tags("Extraction")]
 [Authorize(Policy = Permissions.DataRead)]
-public sealed class ExtractionsController(Extractions extractions, Endings<ExtractionWorker> endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
+public sealed class ExtractionsController(Extractions extractions, Endings<ExtractionWorker> endings, NpgsqlDataSource dataSource, IOptions<ExtractionSettings> settings) : ControllerBase
 {
     /// <summary>
     /// Asks for an extraction. Body: {"dataset": "parcels", "fields": ["commune_code", "area_m2", "geometry"],
@@ -63,7 +64,7 @@ public sealed class ExtractionsController(Extractions extractions, Endings<Extra
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(Guid id, [FromHeader(Name = "Prefer")] string? prefer, CancellationToken ct)
     {
-        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Extractions:MaxWaitSeconds", 30)));
+        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(settings.Value.MaxWaitSeconds));
         var found = wait is { } w
             ? await endings.WaitAsync(w, token => VisibleAsync(id, token), j => j is { Status: "queued" or "running" }, ct)
             : await VisibleAsync(id, ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DataHub.Api.Reports;
@@ -49,11 +50,11 @@ public sealed class ReportFacts(NpgsqlDataSource dataSource)
 }
 
 /// <summary>Rebuilds stale facts every Reports:FactsRefreshSeconds (default 60; 0 turns it off).</summary>
-public sealed partial class ReportFactsWorker(ReportFacts facts, IConfiguration configuration, ILogger<ReportFactsWorker> logger) : BackgroundService
+public sealed partial class ReportFactsWorker(ReportFacts facts, IOptions<ReportSettings> settings, ILogger<ReportFactsWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var seconds = configuration.GetValue("Reports:FactsRefreshSeconds", 60);
+        var seconds = settings.Value.FactsRefreshSeconds;
         if (seconds <= 0)
         {
             return;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using DataHub.Api.Infrastructure.Scheduling;
 
@@ -13,7 +14,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IConfiguration configuration, ILogger<SubmissionService> logger)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IOptions<SubmissionSettings> settings, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null)
@@ -27,10 +28,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
 
     private const int MaxAttempts = 3;
 
-    private int MaxRecords => configuration.GetValue("Submissions:MaxRecords", 1_000_000);
+    private int MaxRecords => settings.Value.MaxRecords;
 
     /// <summary>Records staged (and committed) at a time, each chunk merged while the next is staged.</summary>
-    private int ChunkRecords => configuration.GetValue("Submissions:ChunkRecords", 25_000);
+    private int ChunkRecords => settings.Value.ChunkRecords;
 
     /// <summary>Refuses what can be refused before reading the body; returns the request with its structure version settled.</summary>
     private Request Precheck(Request request)

@@ -1,4 +1,5 @@
 using DataHub.Api.Infrastructure.Scheduling;
+using Microsoft.Extensions.Options;
 
 namespace DataHub.Api.Submissions;
 
@@ -6,12 +7,12 @@ namespace DataHub.Api.Submissions;
 /// Applies submissions that were answered 202, oldest first, one at a time per hub process.
 /// Started with the hub, so a hub killed mid-way takes its unfinished submission up again.
 /// </summary>
-public sealed partial class SubmissionWorker(SubmissionService service, Wakeup<SubmissionWorker> signal, ILogger<SubmissionWorker> logger, IConfiguration configuration) : BackgroundService
+public sealed partial class SubmissionWorker(SubmissionService service, Wakeup<SubmissionWorker> signal, ILogger<SubmissionWorker> logger, IOptions<SubmissionSettings> settings) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Submissions:PollMilliseconds", 1000));
-        var sweepEvery = TimeSpan.FromMinutes(configuration.GetValue("Submissions:SweepMinutes", 60));
+        var idle = TimeSpan.FromMilliseconds(settings.Value.PollMilliseconds);
+        var sweepEvery = TimeSpan.FromMinutes(settings.Value.SweepMinutes);
         var swept = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -5,6 +5,7 @@ using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DataHub.Api.Submissions;
@@ -19,7 +20,7 @@ namespace DataHub.Api.Submissions;
 [Route("api/v{version:apiVersion}/datasets/{datasetId}/submissions")]
 [Tags("Submissions")]
 [Authorize(Policy = Permissions.DataSubmit)]
-public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, Endings<SubmissionWorker> endings, NpgsqlDataSource dataSource, IConfiguration configuration) : ControllerBase
+public sealed class SubmissionsController(Catalogue catalogue, SubmissionService service, Endings<SubmissionWorker> endings, NpgsqlDataSource dataSource, IOptions<SubmissionSettings> settings) : ControllerBase
 {
     /// <summary>
     /// Submit records: a GeoJSON FeatureCollection, a JSON array of features, or NDJSON (one
@@ -71,7 +72,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         }
         if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = configuration.GetValue<long>("Submissions:MaxBodyBytes", 1L << 30);
+            limit.MaxRequestBodySize = settings.Value.MaxBodyBytes;
         }
 
         var submission = new SubmissionService.Request(dataset, Request.Body,
@@ -79,7 +80,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
             idempotencyKey, mode == "valid-only", crs, SubmittedBy(), structure);
         // Large (or unsized) bodies, or a client that asks for it, get 202 and a status URL.
         var asynchronous = Request.ContentLength is not { } length
-            || length > configuration.GetValue<long>("Submissions:AsyncAboveBytes", 4L << 20)
+            || length > settings.Value.AsyncAboveBytes
             || Preferences.RespondAsync(prefer);
         SubmissionService.Outcome outcome;
         try
@@ -136,7 +137,7 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
             return forbidden;
         }
         Task<SubmissionStore.Stored?> Read(CancellationToken token) => SubmissionStore.FindAsync(dataSource, datasetId, submissionId, null, token);
-        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(configuration.GetValue("Submissions:MaxWaitSeconds", 30)));
+        var wait = Preferences.Wait(prefer, TimeSpan.FromSeconds(settings.Value.MaxWaitSeconds));
         var stored = wait is { } w
             ? await endings.WaitAsync(w, Read, s => s is { Status: "received" or "processing" }, ct)
             : await Read(ct);

@@ -1,5 +1,6 @@
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Scheduling;
+using DataHub.Api.Infrastructure.Settings;
 
 namespace DataHub.Api.Submissions;
 
@@ -8,6 +9,7 @@ public static class SubmissionsSetup
     /// <summary>Submissions in the exchange structures, validated against the published JSON Schemas.</summary>
     public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
     {
+        builder.Services.AddCheckedSettings<SubmissionSettings>("Submissions");
         builder.Services.AddSingleton<StructureValidator>();
         builder.Services.AddSingleton<SubmissionService>();
         builder.Services.AddSingleton<Wakeup<SubmissionWorker>>();

@@ -1,5 +1,8 @@
 using System.Net;
+using System.ComponentModel.DataAnnotations;
+using DataHub.Api.Infrastructure.Settings;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace DataHub.Api.Infrastructure.Api;
 
@@ -21,14 +24,14 @@ public static class ReverseProxySetup
     {
         // Read from the container's configuration (not the builder's), so settings added after
         // the builder (tests, other sources) count too.
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
+        builder.Services.AddCheckedSettings<ReverseProxySettings>("ReverseProxy").Check(s => s.Problem());
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxySettings>>((options, settings) =>
         {
-            var section = configuration.GetSection("ReverseProxy");
-            var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
-            var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
+            var proxies = settings.Value.KnownProxies;
+            var networks = settings.Value.KnownNetworks;
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
                 | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
-            options.ForwardLimit = section.GetValue("ForwardLimit", 1);
+            options.ForwardLimit = settings.Value.ForwardLimit;
             if (proxies.Length > 0 || networks.Length > 0)
             {
                 // Configured proxies replace the loopback default rather than adding to it.
@@ -53,4 +56,26 @@ public static class ReverseProxySetup
         app.UseForwardedHeaders();
         return app;
     }
+}
+
+/// <summary>The ReverseProxy section of the settings, checked at start.</summary>
+public sealed class ReverseProxySettings
+{
+    /// <summary>Addresses of the proxies whose forwarded headers count; with KnownNetworks, they replace loopback.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>CIDR networks of such proxies.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>How many proxies in a chain are read.</summary>
+    [Range(1, 10, ErrorMessage = "must be from 1 to 10.")]
+    public int ForwardLimit { get; set; } = 1;
+
+    /// <summary>The first address or network that cannot be read, named, or null.</summary>
+    public string? Problem() =>
+        KnownProxies.Select((p, i) => (p, i)).FirstOrDefault(x => !IPAddress.TryParse(x.p, out _)) is ({ } proxy, var at)
+            ? $"ReverseProxy:KnownProxies:{at} '{proxy}' is not an IP address."
+        : KnownNetworks.Select((n, i) => (n, i)).FirstOrDefault(x => !System.Net.IPNetwork.TryParse(x.n, out _)) is ({ } network, var where)
+            ? $"ReverseProxy:KnownNetworks:{where} '{network}' is not a network in CIDR notation (10.0.0.0/8)."
+        : null;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using DataHub.Api.Infrastructure.Settings;
 
 namespace DataHub.Api.Infrastructure.Auth;
 
@@ -15,10 +16,9 @@ public static class AuthSetup
         var services = builder.Services;
         // A key that cannot be read stops the start with its reason: found at the first request,
         // it made every request (health checks included) a 500.
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection("Auth"))
+        services.AddCheckedSettings<AuthOptions>("Auth")
             .Validate(o => AuthOptions.SigningKeyProblem(o.SigningKey) is null, "Auth:SigningKey must be base64 of at least 32 bytes (for example: head -c 32 /dev/urandom | base64).")
-            .Validate(o => o.AccessTokenMinutes > 0 && o.ClientTokenMinutes > 0, "Auth:AccessTokenMinutes and Auth:ClientTokenMinutes must be at least 1.")
-            .ValidateOnStart();
+            .Check(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _) ? null : $"Auth:TimeZone '{o.TimeZone}' is not a time zone this machine knows (Asia/Ho_Chi_Minh).");
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<PrincipalResolver>();
         services.TryAddSingleton(TimeProvider.System);

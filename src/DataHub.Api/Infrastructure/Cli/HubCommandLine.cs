@@ -5,6 +5,9 @@ using DataHub.Api.Backups;
 using DataHub.Api.Infrastructure.Database;
 using DataHub.Api.Infrastructure.OpenApi;
 using DataHub.Api.Seeding;
+using System.Reflection;
+using DataHub.Api.Infrastructure.Settings;
+using Microsoft.Extensions.Options;
 
 namespace DataHub.Api.Infrastructure.Cli;
 
@@ -50,6 +53,19 @@ public static class HubCommandLine
     private static async Task<int> Serve(HubFactory buildHub, ParseResult result)
     {
         var app = buildHub(HostArgs(result));
+        // Settings that cannot work end the start with exit code 2 and every problem on its own
+        // line, all at once: the operator needs the reasons, not a stack trace.
+        if (CheckedSettings.Problems(app) is { Count: > 0 } problems)
+        {
+            // Hosted by a test (WebApplicationFactory runs this entry point inside the test
+            // process), the exception is the answer: the factory passes it on to the test.
+            if (Assembly.GetEntryAssembly() != typeof(HubCommandLine).Assembly)
+            {
+                throw new OptionsValidationException("settings", typeof(CheckedSettings), problems);
+            }
+            await Console.Error.WriteLineAsync($"The hub's settings are wrong:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}");
+            return 2;
+        }
         await app.RunAsync();
         return 0;
     }

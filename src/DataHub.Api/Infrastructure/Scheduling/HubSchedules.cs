@@ -16,12 +16,10 @@ public static class HubSchedules
     public static IScheduleBuilder Every(TimeSpan interval) =>
         SimpleScheduleBuilder.Create().WithInterval(interval).RepeatForever();
 
-    /// <summary>A setting "HH:mm" (local time) as a daily schedule.</summary>
-    public static IScheduleBuilder DailySetting(IConfiguration configuration, string key, string fallback)
-    {
-        var text = configuration[key] is { Length: > 0 } set ? set : fallback;
-        return TimeOnly.TryParseExact(text, "HH:mm", out var at)
-            ? DailyAt(at)
-            : throw new InvalidOperationException($"{key} must be a local time HH:mm (Asia/Ho_Chi_Minh), not '{text}'.");
-    }
+    /// <summary>What a daily time setting must look like: HH:mm, local time (settings classes check it at start).</summary>
+    public const string LocalTimePattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+    /// <summary>A setting "HH:mm" (local time, already checked against <see cref="LocalTimePattern"/>) as a daily schedule.</summary>
+    public static IScheduleBuilder DailySetting(string at) =>
+        DailyAt(TimeOnly.ParseExact(at, "HH:mm", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 
@@ -26,7 +27,7 @@ namespace DataHub.Api.Infrastructure.Scheduling;
 /// Quartz; if the scheduler still cannot be made, the process stops (exit code 1) for its service
 /// manager to start it again, rather than serve on without its jobs.
 /// </remarks>
-public sealed partial class SchedulerService(ISchedulerFactory schedulers, NpgsqlDataSource dataSource, IConfiguration configuration,
+public sealed partial class SchedulerService(ISchedulerFactory schedulers, NpgsqlDataSource dataSource, IOptions<SchedulingSettings> settings,
     IHostApplicationLifetime lifetime, ILogger<SchedulerService> logger) : BackgroundService, IAsyncDisposable
 {
     private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(60);
@@ -36,11 +37,11 @@ public sealed partial class SchedulerService(ISchedulerFactory schedulers, Npgsq
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!SchedulingSetup.Enabled(configuration))
+        if (!settings.Value.Enabled)
         {
             return;
         }
-        var retry = TimeSpan.FromSeconds(configuration.GetValue("Scheduling:RetrySeconds", 15));
+        var retry = TimeSpan.FromSeconds(settings.Value.RetrySeconds);
         while (!await JobStoreAnswersAsync(stoppingToken))
         {
             LogDatabaseNotReady(logger, retry.TotalSeconds);

@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Settings;
 using Npgsql;
 using Quartz;
 
@@ -18,11 +19,9 @@ public static class SchedulingSetup
 
     public const string SchedulerName = "DataHub";
 
-    /// <summary>Scheduling:Enabled (default true): false leaves this process's scheduler in standby, so it fires nothing.</summary>
-    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Scheduling:Enabled", true);
-
     public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
     {
+        builder.Services.AddCheckedSettings<SchedulingSettings>("Scheduling");
         builder.Services.AddSingleton<JobRuns>();
         builder.Services.AddSingleton<JobRunListener>();
         builder.Services.AddQuartz(quartz =>
