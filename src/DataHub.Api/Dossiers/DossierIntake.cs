@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DataHub.Api.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,17 +25,36 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
 
     private long MaxDocumentBytes => settings.Value.MaxDocumentBytes;
 
+    private static string Digest(DossierIntakeRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)));
+
+    /// <summary>The element with every object's properties in ordinal order (arrays keep theirs).</summary>
+    private static JsonElement Sorted(JsonElement element)
+    {
+        static JsonNode? Node(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => new JsonObject(e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => KeyValuePair.Create(p.Name, Node(p.Value)))),
+            JsonValueKind.Array => new JsonArray([.. e.EnumerateArray().Select(Node)]),
+            _ => JsonValue.Create(e),
+        };
+        return JsonSerializer.SerializeToElement(Node(element));
+    }
+
     public async Task<Outcome> ReceiveAsync(DossierIntakeRequest request, string sender, CancellationToken ct)
     {
         // The body as the hub understood it, hashed: the same dossier sent again with other
-        // whitespace or key order inside the form is still the same dossier.
-        var digest = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)));
+        // whitespace or key order, inside the form too, is still the same dossier.
+        var digest = Digest(request with { Form = request.Form is { } form ? Sorted(form) : null });
+        // Dossiers received before the form's keys were sorted were hashed with them as sent.
+        var asSent = Digest(request);
+        bool Same(DossierStore.Row earlier) => earlier.BodySha256 == digest || earlier.BodySha256 == asSent;
         var today = clock.Today;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (request.DossierNumber is { Length: > 0 } number
             && await DossierStore.FindBySenderAsync(connection, null, sender, number, today, ct) is { } earlier)
         {
-            return earlier.BodySha256 == digest ? new Replayed(earlier) : new Conflict(earlier);
+            return Same(earlier) ? new Replayed(earlier) : new Conflict(earlier);
         }
 
         var problems = new List<FieldProblem>();
@@ -60,7 +80,7 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
             // Sent twice at once: the other request won; answer as a repeat of it.
             await write.Transaction.RollbackAsync(ct);
             var other = (await DossierStore.FindBySenderAsync(connection, null, sender, request.DossierNumber!, today, ct))!;
-            return other.BodySha256 == digest ? new Replayed(other) : new Conflict(other);
+            return Same(other) ? new Replayed(other) : new Conflict(other);
         }
 
         var a = request.Applicant!;

@@ -23,6 +23,20 @@ public sealed class DossierIntakeTests(DossiersHubFixture hub) : IClassFixture<D
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(created.GetProperty("id").GetGuid(), (await DossiersHubFixture.JsonAsync(again)).GetProperty("id").GetGuid());
 
+        // The form's keys in another order, at every depth, are the same dossier.
+        static JsonNode? Reversed(JsonNode? node) => node switch
+        {
+            JsonObject o => new JsonObject(o.Reverse().Select(p => KeyValuePair.Create(p.Key, Reversed(p.Value)))),
+            JsonArray a => new JsonArray([.. a.Select(Reversed)]),
+            _ => node?.DeepClone(),
+        };
+        var reordered = body.DeepClone().AsObject();
+        reordered["form"] = Reversed(body["form"]);
+        Assert.NotEqual(body["form"]!.ToJsonString(), reordered["form"]!.ToJsonString());
+        var inOtherOrder = await shop.PostAsJsonAsync("/api/v1/dossiers", reordered);
+        Assert.Equal(HttpStatusCode.OK, inOtherOrder.StatusCode);
+        Assert.Equal("true", inOtherOrder.Headers.GetValues("Idempotent-Replayed").Single());
+
         body["form"]!["contract"]!["priceVnd"] = 900000000;
         var conflict = await Problems.AssertProblemAsync(await shop.PostAsJsonAsync("/api/v1/dossiers", body), HttpStatusCode.Conflict);
         Assert.Contains("BN-IDEM-1", conflict.GetProperty("detail").GetString());
