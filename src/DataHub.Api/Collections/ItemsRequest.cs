@@ -54,9 +54,14 @@ public sealed record ItemsRequest(
         }
 
         var format = (One("f") ?? "json").ToLowerInvariant();
-        if (format is not ("json" or "geojson" or "html" or "csv"))
+        if (oneFeature && format == "csv")
         {
-            Fail("f", $"Unknown format '{format}'. Formats: json, html, csv.");
+            // Answered as GeoJSON once, which a client asking for CSV would not expect.
+            Fail("f", "One feature is given as json or html; csv is offered for the items list (items?f=csv, with a filter or the key).");
+        }
+        else if (format is not ("json" or "geojson" or "html" or "csv"))
+        {
+            Fail("f", $"Unknown format '{format}'. Formats: {(oneFeature ? "json, html" : "json, html, csv")}.");
         }
 
         var limit = DefaultLimit;

@@ -209,6 +209,17 @@ public sealed class ItemsTests(SeededHubFixture hub) : IClassFixture<SeededHubFi
         await Problems.AssertProblemAsync(await client.GetAsync($"{Parcels}/5?limit=3"), HttpStatusCode.BadRequest);
     }
 
+    /// <summary>It was answered as GeoJSON, which a client that asked for CSV would not expect.</summary>
+    [Fact]
+    public async Task one_feature_as_csv_is_a_400_pointing_to_the_items_list()
+    {
+        var problem = await Problems.AssertProblemAsync(await client.GetAsync($"{Parcels}/5?f=csv"), HttpStatusCode.BadRequest);
+        Assert.Equal("One feature is given as json or html; csv is offered for the items list (items?f=csv, with a filter or the key).",
+            problem.GetProperty("errors").GetProperty("f")[0].GetString());
+        var unknown = await Problems.AssertProblemAsync(await client.GetAsync($"{Parcels}/5?f=pdf"), HttpStatusCode.BadRequest);
+        Assert.Equal("Unknown format 'pdf'. Formats: json, html.", unknown.GetProperty("errors").GetProperty("f")[0].GetString());
+    }
+
     [Fact]
     public async Task an_unchanged_page_answers_304_to_its_etag_until_the_data_changes()
     {
