@@ -35,6 +35,9 @@ public static partial class ModelValidation
                 if (result is ObjectResult { Value: ValidationProblemDetails problem })
                 {
                     JsonKeys(problem.Errors);
+                    // As the hub's own 400s (QueryProblems.Invalid): every problem in one line, for
+                    // clients and logs that show the detail alone.
+                    problem.Detail ??= string.Join(" ", problem.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
                 }
                 return result;
             };
@@ -79,6 +82,11 @@ public static partial class ModelValidation
 
     private static string Plain(string message)
     {
+        if (DuplicateMessage().Match(message) is { Success: true } twice)
+        {
+            // "Duplicate property 'x' encountered during deserialization of type 'DataHub.Api.ApiClients.NewClient'."
+            return $"The property '{twice.Groups["name"].Value}' is given twice; give it once.";
+        }
         if (JsonMessage().Match(message) is not { Success: true } m)
         {
             return message;
@@ -91,6 +99,9 @@ public static partial class ModelValidation
 
     [GeneratedRegex(@"^(?<what>.*?)\s*Path: \S* \| LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)\.$", RegexOptions.Singleline)]
     private static partial Regex JsonMessage();
+
+    [GeneratedRegex(@"^Duplicate property '(?<name>[^']*)' encountered during deserialization", RegexOptions.Singleline)]
+    private static partial Regex DuplicateMessage();
 
     /// <summary>
     /// MVC keys a rule's error by the model's names (<c>UnitCode</c>, <c>Scope.Datasets[0]</c>);
