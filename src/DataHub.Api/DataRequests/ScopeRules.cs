@@ -143,9 +143,14 @@ public sealed class ScopeRules(Catalogue catalogue, NpgsqlDataSource dataSource,
             }
             datasets.Add(new DatasetScope(p.Dataset, p.Fields, filter, area));
         }
-        if (proposed.ValidFrom < current.ValidFrom || proposed.ValidTo > current.ValidTo)
+        // Keyed at the end that reaches outside (both, when both do).
+        if (proposed.ValidFrom < current.ValidFrom)
         {
             Fail("scope.validFrom", $"The proposed period must lie within the requested {current.ValidFrom:yyyy-MM-dd} to {current.ValidTo:yyyy-MM-dd}.");
+        }
+        if (proposed.ValidTo > current.ValidTo)
+        {
+            Fail("scope.validTo", $"The proposed period must lie within the requested {current.ValidFrom:yyyy-MM-dd} to {current.ValidTo:yyyy-MM-dd}.");
         }
         if (current.RateLimitPerHour is { } limit && proposed.RateLimitPerHour is { } asked && asked > limit)
         {

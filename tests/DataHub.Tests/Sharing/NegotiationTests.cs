@@ -55,6 +55,14 @@ public sealed class NegotiationTests(SharingHubFixture hub) : IClassFixture<Shar
         });
         Assert.Equal(HttpStatusCode.BadRequest, wider);
         Assert.Contains("birth_year", widerBody.GetProperty("detail").GetString());
+        // So is a longer period, keyed at the end that reaches outside.
+        var (longer, longerBody) = await StepAsync(reviewer, id, new
+        {
+            action = "counter-propose",
+            scope = Scope([new { dataset = "parcel-users", fields = CounterFields }], Today, Today.AddDays(400)),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, longer);
+        Assert.Equal(["scope.validTo"], longerBody.GetProperty("errors").EnumerateObject().Select(e => e.Name));
 
         // Without ID numbers, owners only, a month shorter.
         var counter = await StepOkAsync(reviewer, id, new
