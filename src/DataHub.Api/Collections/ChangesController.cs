@@ -34,6 +34,7 @@ public sealed class ChangesController(Catalogue catalogue, NpgsqlDataSource data
     /// <param name="limit">Changes per answer: default 100, at most 10,000.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet(Name = "GetChanges")]
+    [ChecksOwnQuery]
     [ProducesResponseType<ChangesDocument>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]

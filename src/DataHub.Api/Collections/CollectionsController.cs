@@ -100,6 +100,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
     /// <param name="f">json (GeoJSON, default), csv or html.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{collectionId}/items", Name = "GetItems")]
+    [ChecksOwnQuery]
     [ProducesResponseType<FeatureCollectionDocument>(StatusCodes.Status200OK, "application/geo+json", "text/csv", "text/html")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -142,6 +143,7 @@ public sealed class CollectionsController(Catalogue catalogue, NpgsqlDataSource 
     /// <param name="f">json (default) or html.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{collectionId}/items/{featureId}", Name = "GetItem")]
+    [ChecksOwnQuery]
     [ProducesResponseType<FeatureDocument>(StatusCodes.Status200OK, "application/geo+json", "text/html")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

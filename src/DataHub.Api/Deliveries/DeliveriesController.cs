@@ -36,6 +36,7 @@ public sealed class DeliveriesController(DeliveryQueries queries, IEnumerable<IP
     /// <param name="limit">Messages per page: default 100, at most 1,000.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("messages", Name = "GetDeliveryMessages")]
+    [ChecksOwnQuery]
     [ProducesResponseType<DeliveryMessagePage>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Messages([FromQuery] string? target, [FromQuery] string? status, [FromQuery] string? dataset,

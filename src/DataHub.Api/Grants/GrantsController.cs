@@ -131,6 +131,7 @@ public sealed class GrantsController(
     /// <param name="f">json (GeoJSON, default) or csv.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{grantId:guid}/collections/{collectionId}/items", Name = "GetGrantItems")]
+    [ChecksOwnQuery]
     [ProducesResponseType<FeatureCollectionDocument>(StatusCodes.Status200OK, "application/geo+json", "text/csv")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -170,6 +171,7 @@ public sealed class GrantsController(
     /// <param name="f">json (default).</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{grantId:guid}/collections/{collectionId}/items/{featureId}", Name = "GetGrantItem")]
+    [ChecksOwnQuery]
     [ProducesResponseType<FeatureDocument>(StatusCodes.Status200OK, "application/geo+json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

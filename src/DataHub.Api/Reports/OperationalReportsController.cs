@@ -29,6 +29,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
     /// <param name="locale">vi: CSV with semicolons and decimal commas.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("dossiers", Name = "GetDossierStatistics")]
+    [ChecksOwnQuery]
     [Authorize(Policy = Permissions.DossiersRead)]
     [ProducesResponseType<Report>(StatusCodes.Status200OK, "application/json", "text/csv", ReportXlsxResult.ContentType, "text/html")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -45,6 +46,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
     /// <param name="locale">vi: CSV with semicolons and decimal commas.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("sharing", Name = "GetSharingStatistics")]
+    [ChecksOwnQuery]
     [Authorize(Policy = Permissions.RequestsManage)]
     [ProducesResponseType<Report>(StatusCodes.Status200OK, "application/json", "text/csv", ReportXlsxResult.ContentType, "text/html")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -60,6 +62,7 @@ public sealed class OperationalReportsController(OperationalReports reports, Tim
     /// <param name="locale">vi: CSV with semicolons and decimal commas.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("deliveries", Name = "GetDeliveryStatistics")]
+    [ChecksOwnQuery]
     [Authorize(Policy = Permissions.OperationsManage)]
     [ProducesResponseType<Report>(StatusCodes.Status200OK, "application/json", "text/csv", ReportXlsxResult.ContentType, "text/html")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

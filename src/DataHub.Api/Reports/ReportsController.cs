@@ -65,6 +65,7 @@ public sealed class ReportsController(LandReports reports, TimeProvider time) : 
     /// <param name="locale">vi: CSV with semicolons and decimal commas, as Excel in Vietnamese expects.</param>
     /// <param name="ct">Cancelled when the client goes away.</param>
     [HttpGet("{reportId}", Name = "GetReport")]
+    [ChecksOwnQuery]
     [Authorize(Policy = Permissions.DataRead)]
     [ProducesResponseType<Report>(StatusCodes.Status200OK, "application/json", "text/csv", ReportXlsxResult.ContentType, "text/html")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

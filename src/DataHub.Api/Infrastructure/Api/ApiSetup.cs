@@ -12,7 +12,7 @@ public static class ApiSetup
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
         builder.Services
-            .AddControllers()
+            .AddControllers(o => o.Filters.Add(new KnownQueryParameters()))
             .AddJsonOptions(o =>
             {
                 o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
