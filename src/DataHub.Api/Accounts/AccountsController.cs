@@ -1,3 +1,4 @@
+using DataHub.Api.Units;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
@@ -47,7 +48,7 @@ public sealed class AccountsController(NpgsqlDataSource dataSource, AccountReade
         }
         await using var write = await WriteTransaction.BeginAsync(dataSource, User.Actor(), ct);
         var problems = new Dictionary<string, string[]>();
-        if (!await UnitExistsAsync(write, request.UnitCode, ct))
+        if (!await write.UnitExistsAsync(request.UnitCode, null, ct))
         {
             problems["unitCode"] = [$"There is no unit '{request.UnitCode}' valid today (see GET /api/v1/units)."];
         }
@@ -143,8 +144,6 @@ public sealed class AccountsController(NpgsqlDataSource dataSource, AccountReade
     internal ObjectResult NotFoundAccount(Guid accountId) =>
         Problem(statusCode: StatusCodes.Status404NotFound, title: "No such account", detail: $"There is no account {accountId} that you manage.");
 
-    private static Task<bool> UnitExistsAsync(WriteTransaction write, string code, CancellationToken ct) =>
-        write.ScalarAsync<bool>("select (access.unit_at($1, current_date)).code is not null", ct, code);
 }
 
 public sealed record NewAccount(string Username, string DisplayName, string UnitCode, string Position, IReadOnlyList<RoleGrant>? Roles);

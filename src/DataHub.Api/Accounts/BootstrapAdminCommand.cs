@@ -1,3 +1,4 @@
+using DataHub.Api.Units;
 using System.CommandLine;
 using DataHub.Api.Infrastructure.Cli;
 using DataHub.Api.Infrastructure.Database;
@@ -33,7 +34,7 @@ public static class BootstrapAdminCommand
                 Console.Error.WriteLine("bootstrap-admin: an active department administrator exists; new accounts are created through the API");
                 return 1;
             }
-            if (!await write.ScalarAsync<bool>("select (access.unit_at($1, current_date)).code is not null", ct, result.GetValue(unit)))
+            if (!await write.UnitExistsAsync(result.GetValue(unit)!, null, ct))
             {
                 Console.Error.WriteLine($"bootstrap-admin: there is no unit '{result.GetValue(unit)}' valid today");
                 return 1;

@@ -1,3 +1,4 @@
+using DataHub.Api.Units;
 using Asp.Versioning;
 using DataHub.Api.Infrastructure.Api;
 using DataHub.Api.Infrastructure.Auth;
@@ -46,7 +47,7 @@ public sealed class DeparturesController(NpgsqlDataSource dataSource, AccountRea
             problems["rightsEndOn"] = [$"Rights must end between the effective date {request.EffectiveOn:yyyy-MM-dd} and {latest:yyyy-MM-dd} ({options.Value.RevocationWorkingDays} working days after it)."];
         }
         // A transfer moves the account to its new unit when applied: that unit must exist then.
-        if (request.NewUnitCode is { } unit && !await write.ScalarAsync<bool>("select (access.unit_at($1, $2)).code is not null", ct, unit, rightsEnd))
+        if (request.NewUnitCode is { } unit && !await write.UnitExistsAsync(unit, rightsEnd, ct))
         {
             problems["newUnitCode"] = [$"There is no unit '{unit}' valid on {rightsEnd:yyyy-MM-dd} (see GET /api/v1/units)."];
         }

@@ -1,3 +1,4 @@
+using DataHub.Api.Units;
 using Asp.Versioning;
 using DataHub.Api.Accounts;
 using DataHub.Api.Infrastructure.Api;
@@ -40,7 +41,7 @@ public sealed class ApiClientsController(NpgsqlDataSource dataSource) : Controll
         {
             problems["clientId"] = ["A client id is 3 to 64 lower-case letters, digits, dots, hyphens and underscores."];
         }
-        if (!await write.ScalarAsync<bool>("select (access.unit_at($1, current_date)).code is not null", ct, request.UnitCode))
+        if (!await write.UnitExistsAsync(request.UnitCode, null, ct))
         {
             problems["unitCode"] = [$"There is no unit '{request.UnitCode}' valid today."];
         }

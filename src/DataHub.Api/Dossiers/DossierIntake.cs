@@ -1,3 +1,4 @@
+using DataHub.Api.Units;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -145,7 +146,7 @@ public sealed class DossierIntake(NpgsqlDataSource dataSource, DossierForms form
         if (r.UnitCode is { } unit && r.ReceivedAt is { } on)
         {
             // The receiving unit is a versioned unit (the default is the land registration office).
-            if (!await ExistsAsync(connection, "select (access.unit_at($1, $2)).code is not null", ct,
+            if (!await ExistsAsync(connection, UnitExistence.Sql, ct,
                 unit, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(on, DossierClock.Province).DateTime)))
             {
                 Problem("/unitCode", $"There is no unit '{unit}' valid on the day the dossier was received (GET /api/v1/units lists them).");

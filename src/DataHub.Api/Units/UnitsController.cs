@@ -71,7 +71,7 @@ public sealed class UnitsController(NpgsqlDataSource dataSource) : ControllerBas
         {
             problems["kind"] = [$"'{request.Kind}' is not a kind of unit on {request.ValidFrom:yyyy-MM-dd} (code list unit_kind)."];
         }
-        if (request.ParentCode is { } parent && !await write.ScalarAsync<bool>("select (access.unit_at($1, $2)).code is not null", ct, parent, request.ValidFrom))
+        if (request.ParentCode is { } parent && !await write.UnitExistsAsync(parent, request.ValidFrom, ct))
         {
             problems["parentCode"] = [$"There is no unit '{parent}' valid on {request.ValidFrom:yyyy-MM-dd}."];
         }
@@ -109,7 +109,7 @@ public sealed class UnitsController(NpgsqlDataSource dataSource) : ControllerBas
         foreach (var code in request.OldCodes.Append(request.NewCode))
         {
             var day = code == request.NewCode ? request.EffectiveOn : request.EffectiveOn.AddDays(-1);
-            if (!await write.ScalarAsync<bool>("select (access.unit_at($1, $2)).code is not null", ct, code, day))
+            if (!await write.UnitExistsAsync(code, day, ct))
             {
                 return this.Invalid(code == request.NewCode ? "newCode" : "oldCodes", $"There is no unit '{code}' valid on {day:yyyy-MM-dd}.");
             }
