@@ -60,6 +60,19 @@ free_port() {
   echo "$port"
 }
 
+# wait_while_stopping DIR: a cluster in DIR that is shutting down (postmaster.pid's status line
+# reads "stopping", as when the previous scripts/run was stopped a moment ago) still holds its
+# port and data folder; starting beside it fails with "Address already in use". Wait for it to end.
+wait_while_stopping() {
+  local pidfile=$1/postmaster.pid waited=0
+  while [ "$(as_cluster_owner sed -n 8p "$pidfile" 2>/dev/null | tr -d ' ')" = stopping ]; do
+    [ "$waited" = 0 ] && say "the cluster in $1 is still stopping; waiting for it"
+    waited=$((waited + 1))
+    [ "$waited" -le 600 ] || die "the cluster in $1 has been stopping for a minute; see $1/server.log"
+    sleep 0.1
+  done
+}
+
 # start_cluster DIR PORT: initdb on first use (password auth, superuser "datahub"), then start
 # it on 127.0.0.1:PORT with its socket in DIR/run. Writes DIR.password on first use.
 start_cluster() {
@@ -87,6 +100,7 @@ start_cluster() {
     chmod 600 "$dir.password"
   fi
   as_cluster_owner mkdir -p "$dir/run"
+  wait_while_stopping "$dir"
   if as_cluster_owner "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     say "cluster in $dir is already running"
     CLUSTER_STARTED_HERE=0
