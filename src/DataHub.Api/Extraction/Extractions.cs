@@ -348,9 +348,9 @@ public sealed class Extractions(NpgsqlDataSource dataSource, Catalogue catalogue
                 bbox = box.ValueKind == JsonValueKind.Array && box.GetArrayLength() == 4 && box.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number)
                     ? box.EnumerateArray().Select(v => v.GetDouble()).ToArray()
                     : throw new ArgumentException("area.bbox takes four numbers: west, south, east, north (WGS 84).");
-                if (bbox is not [>= -180 and <= 180 and var w, >= -90 and <= 90 and var s, >= -180 and <= 180 and var e, >= -90 and <= 90 and var n] || w > e || s > n)
+                if (bbox is not [>= -180 and <= 180 and var w, >= -90 and <= 90 and var s, >= -180 and <= 180 and var e, >= -90 and <= 90 and var n] || s > n)
                 {
-                    throw new ArgumentException("area.bbox is west, south, east, north in WGS 84: longitudes in [-180, 180], latitudes in [-90, 90], west <= east and south <= north.");
+                    throw new ArgumentException("area.bbox is west, south, east, north in WGS 84: longitudes in [-180, 180], latitudes in [-90, 90], south <= north (a west edge east of the east edge is a box across the antimeridian, as in the items' bbox).");
                 }
             }
             else if (a.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String)

@@ -38,6 +38,23 @@ public sealed class ExtractionTests(ExtractionHubFixture hub) : IClassFixture<Ex
         throw new TimeoutException("the extraction did not finish");
     }
 
+    /// <summary>As the items' bbox: a box whose west edge lies east of its east edge crosses the antimeridian.</summary>
+    [Fact]
+    public async Task an_area_across_the_antimeridian_is_the_two_boxes_either_side_of_it()
+    {
+        // From the middle of the province eastwards across the antimeridian, round to 100° E.
+        var middle = await hub.ScalarAsync<double>("select percentile_disc(0.5) within group (order by ST_X(ST_Transform(ST_Centroid(geom), 4326))) from land.parcels");
+        var across = await RunAsync(new { dataset = "parcels", format = "csv", fields = Fields, area = new { bbox = new[] { middle, 10, 100, 13 } } });
+        var east = await hub.ScalarAsync<long>("""
+            select count(*) from land.parcels
+            where ST_Intersects(geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, 10, 108, 13, 4326), 0.001), 9212))
+            """, middle);
+        var total = await hub.ScalarAsync<long>("select count(*) from land.parcels");
+        Assert.True(east > 0 && east < total, $"{east} of {total}");
+        Assert.Equal("done", across.GetProperty("status").GetString());
+        Assert.Equal(east, across.GetProperty("rowsWritten").GetInt64());
+    }
+
     [Fact]
     public async Task a_job_request_that_prefers_to_wait_is_answered_when_the_job_ends_and_not_before()
     {

@@ -180,6 +180,7 @@ public sealed class GeoPackageExtractionTests(ExtractionHubFixture hub) : IClass
     // geometry is read and checked when the job is asked for, not when it runs.
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": "x"}""", "area", "area is {\"bbox\"")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"bbox": [106, 11, 1e308, 12]}}""", "area", "longitudes in [-180, 180]")]
+    [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"bbox": [106, 12, 107, 11]}}""", "area", "south <= north")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {}}}""", "area", "area.geometry is not a GeoJSON geometry")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {"type": "Polygon", "coordinates": [1]}}}""", "area", "are not nested as RFC 7946 gives them")]
     [InlineData("""{"dataset": "parcels", "format": "csv", "area": {"geometry": {"type": "Polygon", "coordinates": [[[106, 11], [107, 12], [107, 11], [106, 12], [106, 11]]]}}}""", "area", "area.geometry is not valid: Self-intersection")]
