@@ -45,6 +45,17 @@ public sealed class RefusedCharacterTests(HubFixture hub) : IClassFixture<HubFix
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/nul-client")).StatusCode);
     }
 
+    [Fact]
+    public async Task half_a_surrogate_pair_in_a_string_field_is_a_400_saying_so_not_a_wrong_type()
+    {
+        var client = hub.CreateClient();
+        var body = """{"clientId":"half-client","name":"I\ud800OC","unitCode":"ioc-dn","roles":[{"role":"reader"}]}""";
+        var response = await client.PostAsync("/api/v1/clients", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("The value holds half of a UTF-16 surrogate pair", problem.GetProperty("errors").GetProperty("$.name")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/half-client")).StatusCode);
+    }
+
     [Theory]
     [InlineData("Po\\ud800", "The value holds half of a UTF-16 surrogate pair")]
     [InlineData("Po\\u0000", "The value contains a NUL character (U+0000)")]

@@ -176,7 +176,17 @@ public static class RefusedCharacters
 
         public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var value = reader.GetString();
+            string? value;
+            try
+            {
+                value = reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json cannot make a string of half a pair; left to it, the answer
+                // said the value was of the wrong type.
+                throw new JsonException($"The value {HalfPair}.");
+            }
             return In(value) ? throw new JsonException($"The value {Refusal}.") : value;
         }
 
