@@ -17,6 +17,20 @@ public sealed class ErrorResponsesTests(ProbeHubFixture hub) : IClassFixture<Pro
         Assert.Equal("/api/v1/does-not-exist", problem.GetProperty("instance").GetString());
     }
 
+    /// <summary>No writer took a client that accepts neither JSON nor anything: a 500 with an empty body.</summary>
+    [Theory]
+    [InlineData("/nope", "text/html", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/nope", "application/xml", HttpStatusCode.NotFound)]
+    [InlineData("/api/v2/collections", "text/html", HttpStatusCode.BadRequest)]
+    public async Task a_problem_is_json_whatever_the_client_accepts(string path, string accept, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        var problem = await Problems.AssertProblemAsync(await client.SendAsync(request), status);
+        Assert.Equal(path, problem.GetProperty("instance").GetString());
+        Assert.True(problem.TryGetProperty("traceId", out _));
+    }
+
     [Fact]
     public async Task unknown_route_outside_the_api_is_a_404_problem_too()
     {

@@ -36,6 +36,8 @@ public static class ProblemDetailsSetup
             }
         });
 
+        // After ASP.NET's writer, for clients that accept neither JSON nor anything.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonForAnyAccept>();
         // 413 and 400s raised while reading the body keep their own status and message.
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
