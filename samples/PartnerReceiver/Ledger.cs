@@ -24,6 +24,7 @@ public sealed class Ledger(string? recordFile)
     private readonly Dictionary<string, string> receipts = [];
     private readonly Dictionary<(string Dataset, string Key), (string? Commune, long Version, bool Deleted)> holdings = [];
     private readonly List<RequestLog> requests = [];
+    private readonly Dictionary<string, string?> schemas = [];
     private int duplicates;
     private int repeatedBatches;
 
@@ -119,6 +120,15 @@ public sealed class Ledger(string? recordFile)
         }
     }
 
+    /// <summary>The schema a dataset's last batch named (what a partner would validate its records with).</summary>
+    public void NoteSchema(string dataset, string? schema)
+    {
+        lock (gate)
+        {
+            schemas[dataset] = schema;
+        }
+    }
+
     public object Snapshot()
     {
         lock (gate)
@@ -129,6 +139,7 @@ public sealed class Ledger(string? recordFile)
                 duplicates,
                 repeatedBatches,
                 requests = requests.ToList(),
+                schemas = new Dictionary<string, string?>(schemas),
             };
         }
     }
@@ -142,6 +153,7 @@ public sealed class Ledger(string? recordFile)
             receipts.Clear();
             holdings.Clear();
             requests.Clear();
+            schemas.Clear();
             duplicates = 0;
             repeatedBatches = 0;
         }

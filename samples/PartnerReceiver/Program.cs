@@ -85,6 +85,7 @@ app.MapPost("/ministry/records/{dataset}", async (string dataset, HttpRequest re
         return Results.Text(earlier, "application/json");
     }
     using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+    ledger.NoteSchema(dataset, body.RootElement.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String ? schema.GetString() : null);
     var items = body.RootElement.GetProperty("records").EnumerateArray().Select(r => new Applied(
         "ministry", dataset, r.GetProperty("key").GetString()!, r.GetProperty("sequence").GetInt64(), r.GetProperty("messageId").GetString()!,
         r.GetProperty("change").GetString()!, r.TryGetProperty("commune", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,

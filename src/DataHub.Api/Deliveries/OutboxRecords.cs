@@ -16,16 +16,20 @@ public sealed record RenderedRecord(string? Commune, long Version, string? Json)
 /// </summary>
 public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalogue)
 {
+    /// <summary>The exchange structure version a dataset's records are rendered in, or null for a published feature.</summary>
+    public static string? StructureVersion(string datasetId) => datasetId is "parcels" or "land-statistics" ? "v1" : null;
+
     private const string ParcelsSql = """
         select p.id::text, p.commune_code,
                (extract(epoch from greatest(p.valid_from, u.changed)) * 1000000)::bigint,
                json_build_object('type', 'Feature', 'id', p.id,
                  'geometry', ST_AsGeoJSON(ST_Transform(p.geom, 4326), 7)::json,
-                 'properties', json_build_object(
+                 -- Unset optional fields are left out, as the exchange structure has them (it takes no nulls).
+                 'properties', json_strip_nulls(json_build_object(
                    'commune_code', p.commune_code, 'map_sheet', p.map_sheet, 'parcel_no', p.parcel_no,
                    'area_m2', p.area_m2, 'legal_area_m2', p.legal_area_m2, 'address', p.address,
                    'old_commune_code', p.old_commune_code, 'old_map_sheet', p.old_map_sheet, 'old_parcel_no', p.old_parcel_no,
-                   'registered_on', p.registered_on, 'land_uses', u.uses))::text
+                   'registered_on', p.registered_on, 'land_uses', u.uses)))::text
         from land.parcels p
         cross join lateral (
           select max(lu.valid_from) as changed,
@@ -44,9 +48,9 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
         select s.unit_code || ':' || s.purpose_code || ':' || s.user_type_code || ':' || s.year,
                case when length(s.unit_code) = 5 then s.unit_code end,
                (extract(epoch from s.valid_from) * 1000000)::bigint,
-               json_build_object('type', 'Feature', 'geometry', null, 'properties', json_build_object(
+               json_build_object('type', 'Feature', 'geometry', null, 'properties', json_strip_nulls(json_build_object(
                  'unit_code', s.unit_code, 'purpose_code', s.purpose_code, 'user_type_code', s.user_type_code,
-                 'year', s.year, 'area_m2', s.area_m2, 'source', s.source))::text
+                 'year', s.year, 'area_m2', s.area_m2, 'source', s.source)))::text
         from land.statistics s
         where s.unit_code || ':' || s.purpose_code || ':' || s.user_type_code || ':' || s.year = any($1)
         """;

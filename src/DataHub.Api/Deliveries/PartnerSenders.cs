@@ -84,9 +84,27 @@ public static class PartnerSend
 }
 
 /// <summary>Records to the Ministry: one request per dataset of the batch.</summary>
-public sealed class MinistrySender(IMinistryRecordsApi api, IOptionsMonitor<PartnerConnection> connections, Collections.Catalogue catalogue) : IPartnerSender
+public sealed class MinistrySender(IMinistryRecordsApi api, IOptionsMonitor<PartnerConnection> connections, Schemas.ExchangeStructures structures) : IPartnerSender
 {
     public string Target => "ministry";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> schemaIds = new();
+
+    /// <summary>
+    /// The $id of the exchange structure the records follow (what a partner validates them
+    /// with; a path on the hub would mean nothing to it), or null for a published feature.
+    /// </summary>
+    private async Task<string?> SchemaIdAsync(string datasetId, CancellationToken ct)
+    {
+        if (schemaIds.TryGetValue(datasetId, out var known))
+        {
+            return known;
+        }
+        var id = OutboxRecords.StructureVersion(datasetId) is { } version && structures.Find(datasetId, version) is { } file
+            ? (await Schemas.ExchangeStructures.HeaderAsync(file, ct)).Id
+            : null;
+        return schemaIds[datasetId] = id;
+    }
 
     public bool IsConfigured => connections.Get(Target).IsConfigured;
 
@@ -103,7 +121,7 @@ public sealed class MinistrySender(IMinistryRecordsApi api, IOptionsMonitor<Part
             try
             {
                 var receipt = await api.SendRecordsAsync(group.Key, PartnerSend.BatchKey(messages),
-                    new RecordBatch(group.Key, (await catalogue.FindAsync(group.Key, ct))?.SchemaUri, records), ct);
+                    new RecordBatch(group.Key, await SchemaIdAsync(group.Key, ct), records), ct);
                 var rejected = (receipt.Rejected ?? []).ToDictionary(r => r.MessageId, r => r.Reason);
                 results.AddRange(messages.Select(m => rejected.TryGetValue(m.Message.Key.ToString(), out var reason)
                     ? new MessageOutcome(m, SendOutcome.Refused, 200, $"rejected: {reason}", null)

@@ -37,8 +37,11 @@ public sealed class PartnerFaultTests
         await rig.AssertDeliveredOnceInOrderAsync(receiver, "ministry", MessagesPerTarget);
         await rig.AssertDeliveredOnceInOrderAsync(receiver, "ioc", MessagesPerTarget);
         // Records go out as they are when sent: the retired parcel's messages all say so, the last one included.
-        var applied = (await receiver.ReceivedAsync()).Applied;
+        var received = await receiver.ReceivedAsync();
+        var applied = received.Applied;
         Assert.Single(applied.Where(a => a.Change == "delete").Select(a => a.Key).Distinct());
+        // The batch names the exchange structure by its $id, which a partner can resolve, not by a path on the hub.
+        Assert.Equal("https://datahub.local/schemas/parcels/v1", received.Schemas["parcels"]);
         Assert.All(applied.GroupBy(a => a.Target), t => Assert.Equal("delete", t.Last(a => a.Key == applied.First(d => d.Change == "delete").Key).Change));
     }
 

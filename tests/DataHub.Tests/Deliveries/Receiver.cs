@@ -28,7 +28,8 @@ public sealed class Receiver : IAsyncDisposable
             root.GetProperty("duplicates").GetInt32(),
             root.GetProperty("requests").EnumerateArray().Select(r => new ReceiverRequest(
                 r.GetProperty("at").GetDateTimeOffset(), r.GetProperty("path").GetString()!, r.GetProperty("status").GetInt32(),
-                r.GetProperty("retryAfterSeconds").ValueKind == JsonValueKind.Number ? r.GetProperty("retryAfterSeconds").GetInt32() : null)).ToList());
+                r.GetProperty("retryAfterSeconds").ValueKind == JsonValueKind.Number ? r.GetProperty("retryAfterSeconds").GetInt32() : null)).ToList(),
+            root.GetProperty("schemas").EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetString()));
     }
 
     public Task<JsonElement> SummaryAsync(string dataset) =>
@@ -41,4 +42,4 @@ public sealed record AppliedRecord(string Target, string Key, long Sequence, str
 
 public sealed record ReceiverRequest(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds);
 
-public sealed record Received(IReadOnlyList<AppliedRecord> Applied, int Duplicates, IReadOnlyList<ReceiverRequest> Requests);
+public sealed record Received(IReadOnlyList<AppliedRecord> Applied, int Duplicates, IReadOnlyList<ReceiverRequest> Requests, IReadOnlyDictionary<string, string?> Schemas);
