@@ -39,7 +39,16 @@ public sealed class PartnerConnection
 
     /// <summary>A plain message naming the setting that is missing or wrong, or null.</summary>
     /// <param name="name">The configuration section, for the message.</param>
-    public string? Problem(string name) => Authentication switch
+    public string? Problem(string name) =>
+        BaseUrl is { } url && !IsWeb(url) ? $"{name}:BaseUrl '{url}' is not an http or https URL."
+        : TokenUrl is { } token && !IsWeb(token) ? $"{name}:TokenUrl '{token}' is not an http or https URL."
+        : Authentication == "certificate" && CertificatePath is { Length: > 0 } path && !File.Exists(path) ? $"{name}:CertificatePath '{path}' is not a file this process can read."
+        : Authentication == "certificate" && CertificateKeyPath is { Length: > 0 } key && !File.Exists(key) ? $"{name}:CertificateKeyPath '{key}' is not a file this process can read."
+        : AuthenticationProblem(name);
+
+    private static bool IsWeb(Uri url) => url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
+    private string? AuthenticationProblem(string name) => Authentication switch
     {
         "none" => null,
         "client-credentials" when TokenUrl is null || string.IsNullOrEmpty(ClientId) || string.IsNullOrEmpty(ClientSecret) =>

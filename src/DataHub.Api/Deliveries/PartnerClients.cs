@@ -26,6 +26,17 @@ public static class PartnerClients
         services.AddCheckedSettings<PartnerConnection>(section, target, "Resilience")
             .Check(c => c.Problem(section));
         services.AddCheckedSettings<PartnerResilience>($"{section}:Resilience", target);
+        services.AddSingleton(new PartnerSection(section));
+        if (!services.Any(s => s.ServiceType == typeof(PartnerSection) && s.ImplementationInstance is PartnerSection { Name: var other } && other != section))
+        {
+            // Once: a partner section the hub has no client for (Partners:Ministy) is a misspelling.
+            services.AddSettingCheck("partners", (configuration, provider) =>
+            {
+                var known = provider.GetServices<PartnerSection>().Select(p => p.Name["Partners:".Length..]).Order(StringComparer.Ordinal).ToList();
+                return configuration.GetSection("Partners").GetChildren().Where(c => !known.Contains(c.Key, StringComparer.OrdinalIgnoreCase))
+                    .Select(c => $"{c.Path} is not a partner the hub knows; Partners takes {string.Join(", ", known)}.");
+            });
+        }
         var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings(), target);
         client
             // The senders are singletons holding their client; the primary handler recycles connections itself.
@@ -69,3 +80,6 @@ public static class PartnerClients
         return header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null);
     }
 }
+
+/// <summary>A partner's settings section (Partners:Ministry), for the check of the partner names.</summary>
+public sealed record PartnerSection(string Name);

@@ -103,6 +103,35 @@ public sealed class SettingsTests
             "Auth:SigningKey must be base64 of at least 32 bytes (for example: head -c 32 /dev/urandom | base64).");
     }
 
+    /// <summary>These crashed the start with a stack trace (a partner URL that is not one, a connection string Npgsql cannot read) or were taken silently.</summary>
+    [Fact]
+    public async Task the_connection_string_log_format_partner_addresses_and_partner_names_are_checked_too()
+    {
+        await AssertRefusedAsync(new()
+        {
+            ["DATAHUB_DB"] = "Host=127.0.0.1;Usernme=datahub",
+            ["DATAHUB_LOG_FORMAT"] = "xml",
+            ["Partners:Ministry:BaseUrl"] = "/ministry",
+            ["Partners:Ioc:BaseUrl"] = "ftp://ioc.example/events",
+            ["Partners:Ministy:BaseUrl"] = "https://ministry.example",
+            ["ReverseProxy:KnownProxies:0"] = "proxy-1",
+            ["ReverseProxy:KnownProxies:1"] = "10.0.0.300",
+        },
+            "DATAHUB_DB (or ConnectionStrings:DataHub) cannot be read: Couldn't set usernme (Parameter 'usernme')",
+            "DATAHUB_LOG_FORMAT 'xml' is not a log format: use json or simple.",
+            "Partners:Ministry:BaseUrl '/ministry' is not an http or https URL.",
+            "Partners:Ioc:BaseUrl 'ftp://ioc.example/events' is not an http or https URL.",
+            "Partners:Ministy is not a partner the hub knows; Partners takes Ioc, Ministry, OneStopShop, TaxAuthority.",
+            "ReverseProxy:KnownProxies:0 'proxy-1' is not an IP address.",
+            "ReverseProxy:KnownProxies:1 '10.0.0.300' is not an IP address.");
+    }
+
+    [Fact]
+    public async Task a_log_level_dotnet_does_not_know_is_named_rather_than_crashing_the_start()
+    {
+        await AssertRefusedAsync(new() { ["Logging:LogLevel:Default"] = "Loud" }, "Logging: Configuration value 'Loud' is not supported.");
+    }
+
     [Fact]
     public async Task a_misspelt_setting_is_named_with_the_settings_its_section_takes()
     {

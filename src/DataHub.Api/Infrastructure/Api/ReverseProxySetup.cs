@@ -24,7 +24,7 @@ public static class ReverseProxySetup
     {
         // Read from the container's configuration (not the builder's), so settings added after
         // the builder (tests, other sources) count too.
-        builder.Services.AddCheckedSettings<ReverseProxySettings>("ReverseProxy").Check(s => s.Problem());
+        builder.Services.AddCheckedSettings<ReverseProxySettings>("ReverseProxy").Check(s => s.Problems());
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxySettings>>((options, settings) =>
         {
             var proxies = settings.Value.KnownProxies;
@@ -71,11 +71,10 @@ public sealed class ReverseProxySettings
     [Range(1, 10, ErrorMessage = "must be from 1 to 10.")]
     public int ForwardLimit { get; set; } = 1;
 
-    /// <summary>The first address or network that cannot be read, named, or null.</summary>
-    public string? Problem() =>
-        KnownProxies.Select((p, i) => (p, i)).FirstOrDefault(x => !IPAddress.TryParse(x.p, out _)) is ({ } proxy, var at)
-            ? $"ReverseProxy:KnownProxies:{at} '{proxy}' is not an IP address."
-        : KnownNetworks.Select((n, i) => (n, i)).FirstOrDefault(x => !System.Net.IPNetwork.TryParse(x.n, out _)) is ({ } network, var where)
-            ? $"ReverseProxy:KnownNetworks:{where} '{network}' is not a network in CIDR notation (10.0.0.0/8)."
-        : null;
+    /// <summary>Each address or network that cannot be read, named.</summary>
+    public IEnumerable<string> Problems() =>
+        KnownProxies.Select((proxy, at) => IPAddress.TryParse(proxy, out _) ? null : $"ReverseProxy:KnownProxies:{at} '{proxy}' is not an IP address.")
+            .Concat(KnownNetworks.Select((network, at) => System.Net.IPNetwork.TryParse(network, out _) ? null
+                : $"ReverseProxy:KnownNetworks:{at} '{network}' is not a network in CIDR notation (10.0.0.0/8)."))
+            .OfType<string>();
 }

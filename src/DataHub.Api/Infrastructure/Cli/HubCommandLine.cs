@@ -52,21 +52,32 @@ public static class HubCommandLine
 
     private static async Task<int> Serve(HubFactory buildHub, ParseResult result)
     {
-        var app = buildHub(HostArgs(result));
+        // Hosted by a test (WebApplicationFactory runs this entry point inside the test process),
+        // exceptions are the answer: the factory passes them on to the test.
+        var hosted = Assembly.GetEntryAssembly() != typeof(HubCommandLine).Assembly;
+        WebApplication app;
+        try
+        {
+            app = buildHub(HostArgs(result));
+        }
+        catch (InvalidOperationException e) when (!hosted && e.Message.StartsWith("Configuration value", StringComparison.Ordinal))
+        {
+            // .NET's own reading of the log levels ("Configuration value 'Loud' is not supported.").
+            return await SettingsWrongAsync([$"Logging: {e.Message}"]);
+        }
         // Settings that cannot work end the start with exit code 2 and every problem on its own
         // line, all at once: the operator needs the reasons, not a stack trace.
         if (CheckedSettings.Problems(app) is { Count: > 0 } problems)
         {
-            // Hosted by a test (WebApplicationFactory runs this entry point inside the test
-            // process), the exception is the answer: the factory passes it on to the test.
-            if (Assembly.GetEntryAssembly() != typeof(HubCommandLine).Assembly)
-            {
-                throw new OptionsValidationException("settings", typeof(CheckedSettings), problems);
-            }
-            await Console.Error.WriteLineAsync($"The hub's settings are wrong:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}");
-            return 2;
+            return hosted ? throw new OptionsValidationException("settings", typeof(CheckedSettings), problems) : await SettingsWrongAsync(problems);
         }
         await app.RunAsync();
         return 0;
+    }
+
+    private static async Task<int> SettingsWrongAsync(IEnumerable<string> problems)
+    {
+        await Console.Error.WriteLineAsync($"The hub's settings are wrong:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}");
+        return 2;
     }
 }

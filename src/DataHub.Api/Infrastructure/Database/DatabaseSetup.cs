@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Settings;
 using Npgsql;
 
 namespace DataHub.Api.Infrastructure.Database;
@@ -13,6 +14,20 @@ public static class DatabaseSetup
         : configuration.GetConnectionString("DataHub") is { Length: > 0 } fromConfig ? fromConfig
         : throw new InvalidOperationException(
             "No database configured: set DATAHUB_DB (or ConnectionStrings__DataHub) to a PostgreSQL connection string, or start the hub with scripts/run.");
+
+    /// <summary>Why the connection string cannot be used (missing, or a key Npgsql does not know), or null.</summary>
+    private static string? ConnectionProblem(IConfiguration configuration)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(ConnectionString(configuration));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            return e is InvalidOperationException ? e.Message : $"DATAHUB_DB (or ConnectionStrings:DataHub) cannot be read: {e.Message}";
+        }
+    }
 
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -30,6 +45,7 @@ public static class DatabaseSetup
         // One data source for the process; built lazily so verbs that never touch the database
         // (openapi) run without one.
         builder.Services.AddSingleton(sp => CreateDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSettingCheck("database", (configuration, _) => ConnectionProblem(configuration) is { } problem ? [problem] : []);
         return builder;
     }
 }

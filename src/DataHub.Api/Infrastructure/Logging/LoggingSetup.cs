@@ -1,3 +1,5 @@
+using DataHub.Api.Infrastructure.Settings;
+
 namespace DataHub.Api.Infrastructure.Logging;
 
 public static class LoggingSetup
@@ -9,6 +11,9 @@ public static class LoggingSetup
     public static WebApplicationBuilder AddHubLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        builder.Services.AddSettingCheck("log format", (configuration, _) =>
+            configuration["DATAHUB_LOG_FORMAT"] is { } set && !set.Equals("json", StringComparison.OrdinalIgnoreCase) && !set.Equals("simple", StringComparison.OrdinalIgnoreCase)
+                ? [$"DATAHUB_LOG_FORMAT '{set}' is not a log format: use json or simple."] : []);
         var format = builder.Configuration["DATAHUB_LOG_FORMAT"] ?? (builder.Environment.IsDevelopment() ? "simple" : "json");
         if (format.Equals("simple", StringComparison.OrdinalIgnoreCase))
         {

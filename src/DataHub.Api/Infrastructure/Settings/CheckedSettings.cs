@@ -50,10 +50,27 @@ public static class CheckedSettings
     public static OptionsBuilder<T> Check<T>(this OptionsBuilder<T> builder, Func<T, string?> problem) where T : class =>
         builder.Check(settings => problem(settings) is { } failure ? [failure] : []);
 
-    private static OptionsBuilder<T> Check<T>(this OptionsBuilder<T> builder, Func<T, IEnumerable<string>> problems) where T : class
+    /// <summary>A check that words each of its problems.</summary>
+    public static OptionsBuilder<T> Check<T>(this OptionsBuilder<T> builder, Func<T, IEnumerable<string>> problems) where T : class
     {
         builder.Services.AddSingleton<IValidateOptions<T>>(new ProblemCheck<T>(builder.Name, problems));
         return builder;
+    }
+
+    /// <summary>
+    /// A check of settings outside a section (DATAHUB_DB, DATAHUB_LOG_FORMAT, the list of
+    /// partners), made at start with the others. <paramref name="name"/> tells checks apart.
+    /// </summary>
+    public static void AddSettingCheck(this IServiceCollection services, string name, Func<IConfiguration, IServiceProvider, IEnumerable<string>> problems) =>
+        services.AddOptions<SettingCheck>(name)
+            .Configure<IConfiguration, IServiceProvider>((check, configuration, provider) => check.Problems.AddRange(problems(configuration, provider)))
+            .Check(check => check.Problems)
+            .ValidateOnStart();
+
+    /// <summary>What <see cref="AddSettingCheck"/> found.</summary>
+    public sealed class SettingCheck
+    {
+        public List<string> Problems { get; } = [];
     }
 
     private sealed class ProblemCheck<T>(string name, Func<T, IEnumerable<string>> problems) : IValidateOptions<T> where T : class
