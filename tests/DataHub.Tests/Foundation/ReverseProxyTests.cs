@@ -40,6 +40,23 @@ public sealed class ReverseProxyTests(ProxiedHubFixture hub) : IClassFixture<Pro
         Assert.Equal("https://datahub.sonnmt.dongnai.gov.vn/datahub/api/v1/collections", Ogc.Link(collections, "self"));
     }
 
+    /// <summary>The redirect and the page's own addresses were at the root, outside the hub's prefix.</summary>
+    [Fact]
+    public async Task a_browser_behind_the_proxy_is_sent_to_the_sign_in_page_under_the_prefix_and_back()
+    {
+        // The hub on its real socket, without following the redirect: where it points is the point.
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = hub.ClientOptions.BaseAddress };
+        using var request = Proxied("/api/v1/collections?f=html");
+        request.Headers.Add("Accept", "text/html");
+        using var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("/datahub/sign-in.html?returnTo=%2Fdatahub%2Fapi%2Fv1%2Fcollections%3Ff%3Dhtml", response.Headers.Location!.OriginalString);
+        var page = await client.GetStringAsync("/sign-in.html");
+        var script = await client.GetStringAsync("/js/sign-in.js");
+        Assert.DoesNotMatch("(href|src)=\"/", page);
+        Assert.DoesNotContain("'/api/", script, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task anonymous_callers_behind_the_proxy_are_limited_by_their_own_address_not_the_proxys()
     {

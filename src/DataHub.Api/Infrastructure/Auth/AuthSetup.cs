@@ -94,8 +94,10 @@ public static class AuthSetup
             context.HandleResponse();
             if (HttpMethods.IsGet(context.Request.Method) && Html.HtmlNegotiation.WantsHtml(context.Request))
             {
-                // A person browsing: to the sign-in page, and back here afterwards.
-                context.Response.Redirect("/sign-in.html?returnTo=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+                // A person browsing: to the sign-in page, and back here afterwards; under the
+                // public path prefix when a proxy publishes the hub below one.
+                var request = context.Request;
+                context.Response.Redirect($"{request.PathBase}/sign-in.html?returnTo=" + Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString));
                 return;
             }
             var detail = context.AuthenticateFailure switch

@@ -4,7 +4,8 @@
   const params = new URLSearchParams(location.search);
   const target = params.get('returnTo');
   // Only a path of this hub: never an address elsewhere (//host or a scheme).
-  const returnTo = target && target.startsWith('/') && !target.startsWith('//') ? target : '/api/v1/collections?f=html';
+  // API addresses are relative to this page, so they hold behind a proxy's path prefix too.
+  const returnTo = target && target.startsWith('/') && !target.startsWith('//') ? target : 'api/v1/collections?f=html';
   const problem = document.getElementById('problem');
   const signIn = document.getElementById('sign-in');
   const change = document.getElementById('change');
@@ -25,7 +26,7 @@
   signIn.addEventListener('submit', async event => {
     event.preventDefault();
     problem.hidden = true;
-    const response = await post('/api/v1/auth/sign-in?cookie=true', signIn);
+    const response = await post('api/v1/auth/sign-in?cookie=true', signIn);
     if (!response.ok) return show(response);
     const result = await response.json();
     if (!result.passwordChangeRequired) return location.assign(returnTo);
@@ -40,7 +41,7 @@
   change.addEventListener('submit', async event => {
     event.preventDefault();
     problem.hidden = true;
-    const response = await post('/api/v1/auth/password?cookie=true', change);
+    const response = await post('api/v1/auth/password?cookie=true', change);
     if (!response.ok) return show(response);
     location.assign(returnTo);
   });
