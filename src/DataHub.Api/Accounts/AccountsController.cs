@@ -58,7 +58,10 @@ public sealed class AccountsController(NpgsqlDataSource dataSource, AccountReade
         }
         if (await RoleAssignments.CheckAsync(write, User, request.Roles ?? [], ct) is { } roleProblems)
         {
-            problems["roles"] = roleProblems["roles"];
+            foreach (var (key, messages) in roleProblems)
+            {
+                problems[key] = messages;
+            }
         }
         if (problems.Count > 0)
         {
@@ -93,7 +96,7 @@ public sealed class AccountsController(NpgsqlDataSource dataSource, AccountReade
             return NotFoundAccount(accountId);
         }
         await using var write = await WriteTransaction.BeginAsync(dataSource, User.Actor(), ct);
-        if (await RoleAssignments.CheckAsync(write, User, roles, ct) is { } problems)
+        if (await RoleAssignments.CheckAsync(write, User, roles, ct, list: "") is { } problems)
         {
             return this.Invalid(problems, "The roles are not valid");
         }

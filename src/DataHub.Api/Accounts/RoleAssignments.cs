@@ -14,9 +14,14 @@ public sealed record RoleGrant(string Role, string? DatasetId);
 /// </summary>
 public static class RoleAssignments
 {
-    public static async Task<Dictionary<string, string[]>?> CheckAsync(WriteTransaction write, ClaimsPrincipal caller, IReadOnlyList<RoleGrant> roles, CancellationToken ct)
+    /// <summary>
+    /// The problems of the roles, keyed by each grant's field as the request wrote it:
+    /// <c>roles[1].role</c> in a body that holds the list under <paramref name="list"/>,
+    /// <c>[1].role</c> in one that is the list (<paramref name="list"/> empty).
+    /// </summary>
+    public static async Task<Dictionary<string, string[]>?> CheckAsync(WriteTransaction write, ClaimsPrincipal caller, IReadOnlyList<RoleGrant> roles, CancellationToken ct, string list = "roles")
     {
-        var problems = new List<string>();
+        var problems = new Dictionary<string, string[]>();
         for (var i = 0; i < roles.Count; i++)
         {
             var grant = roles[i];
@@ -29,29 +34,29 @@ public static class RoleAssignments
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
-                problems.Add($"roles[{i}].role: '{grant.Role}' is not a role of this hub (see GET /api/v1/roles).");
+                problems[$"{list}[{i}].role"] = [$"'{grant.Role}' is not a role of this hub (see GET /api/v1/roles)."];
                 continue;
             }
             var (scoped, rights, datasetKnown) = (reader.GetBoolean(0), reader.GetFieldValue<string[]>(1), reader.GetBoolean(2));
             if (scoped && grant.DatasetId is null)
             {
-                problems.Add($"roles[{i}].datasetId: the role '{grant.Role}' is given per dataset; name the dataset.");
+                problems[$"{list}[{i}].datasetId"] = [$"The role '{grant.Role}' is given per dataset; name the dataset."];
             }
             else if (!scoped && grant.DatasetId is not null)
             {
-                problems.Add($"roles[{i}].datasetId: the role '{grant.Role}' is not given per dataset; leave datasetId out.");
+                problems[$"{list}[{i}].datasetId"] = [$"The role '{grant.Role}' is not given per dataset; leave datasetId out."];
             }
             else if (!datasetKnown)
             {
-                problems.Add($"roles[{i}].datasetId: there is no dataset '{grant.DatasetId}'.");
+                problems[$"{list}[{i}].datasetId"] = [$"There is no dataset '{grant.DatasetId}'."];
             }
             else if (!caller.Has(Permissions.AccountsManage)
                      && rights.Any(r => r.StartsWith("accounts.", StringComparison.Ordinal) || !caller.Has(r)))
             {
-                problems.Add($"roles[{i}].role: a unit head may give only roles whose rights it holds itself and that manage no accounts; '{grant.Role}' is for the department's administrators to give.");
+                problems[$"{list}[{i}].role"] = [$"A unit head may give only roles whose rights it holds itself and that manage no accounts; '{grant.Role}' is for the department's administrators to give."];
             }
         }
-        return problems.Count == 0 ? null : new() { ["roles"] = [.. problems] };
+        return problems.Count == 0 ? null : problems;
     }
 
     /// <summary>Replaces the roles of an account or client (history keeps the previous ones).</summary>

@@ -47,7 +47,10 @@ public sealed class ApiClientsController(NpgsqlDataSource dataSource) : Controll
         }
         if (await RoleAssignments.CheckAsync(write, User, request.Roles, ct) is { } roleProblems)
         {
-            problems["roles"] = roleProblems["roles"];
+            foreach (var (key, messages) in roleProblems)
+            {
+                problems[key] = messages;
+            }
         }
         if (problems.Count > 0)
         {
@@ -100,7 +103,7 @@ public sealed class ApiClientsController(NpgsqlDataSource dataSource) : Controll
             return UnknownClient(clientId);
         }
         await using var write = await WriteTransaction.BeginAsync(dataSource, User.Actor(), ct);
-        if (await RoleAssignments.CheckAsync(write, User, roles, ct) is { } problems)
+        if (await RoleAssignments.CheckAsync(write, User, roles, ct, list: "") is { } problems)
         {
             return this.Invalid(problems, "The roles are not valid");
         }

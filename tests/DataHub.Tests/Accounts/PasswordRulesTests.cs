@@ -132,6 +132,8 @@ public sealed class PasswordRulesTests(HubFixture hub) : IClassFixture<HubFixtur
         var steward = await head.PostAsync("/api/v1/accounts", Json(new { username = "x" + Guid.NewGuid().ToString("N")[..8], displayName = "A", unitCode = "vpdk-dn", position = "p", roles = new[] { new { role = "data-steward", datasetId = "parcels" } } }));
         var problem = await Problems.AssertProblemAsync(steward, HttpStatusCode.BadRequest);
         Assert.Contains("department's administrators", problem.GetProperty("detail").GetString());
+        // Keyed at the grant's field, as the request wrote it.
+        Assert.Equal(["roles[0].role"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
 
         var staffName = "s" + Guid.NewGuid().ToString("N")[..8];
         var created = await head.PostAsync("/api/v1/accounts", Json(new { username = staffName, displayName = "Trần Thị Thử", unitCode = "vpdk-dn", position = "chuyên viên", roles = new[] { new { role = "reader" } } }));

@@ -34,26 +34,18 @@ public sealed class RefusedCharacterTests(HubFixture hub) : IClassFixture<HubFix
         Assert.Equal($"The form field 'client_id' {Refusal}.", problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task a_nul_in_a_json_body_is_a_400_at_its_path_and_nothing_is_written()
+    /// <summary>Half a pair used to be reported as a value of the wrong type: System.Text.Json cannot make a string of it.</summary>
+    [Theory]
+    [InlineData("I\\u0000OC", "The value contains a NUL character (U+0000)")]
+    [InlineData("I\\ud800OC", "The value holds half of a UTF-16 surrogate pair")]
+    public async Task a_nul_or_half_a_surrogate_pair_in_a_string_field_is_a_400_at_its_path_and_nothing_is_written(string name, string refusal)
     {
         var client = hub.CreateClient();
-        var body = """{"clientId":"nul-client","name":"I\u0000OC","unitCode":"ioc-dn","roles":[{"role":"reader"}]}""";
+        var body = """{"clientId":"refused-client","name":"NAME","unitCode":"ioc-dn","roles":[{"role":"reader"}]}""".Replace("NAME", name, StringComparison.Ordinal);
         var response = await client.PostAsync("/api/v1/clients", new StringContent(body, Encoding.UTF8, "application/json"));
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains(Refusal, problem.GetProperty("errors").GetProperty("$.name").ToString());
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/nul-client")).StatusCode);
-    }
-
-    [Fact]
-    public async Task half_a_surrogate_pair_in_a_string_field_is_a_400_saying_so_not_a_wrong_type()
-    {
-        var client = hub.CreateClient();
-        var body = """{"clientId":"half-client","name":"I\ud800OC","unitCode":"ioc-dn","roles":[{"role":"reader"}]}""";
-        var response = await client.PostAsync("/api/v1/clients", new StringContent(body, Encoding.UTF8, "application/json"));
-        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.StartsWith("The value holds half of a UTF-16 surrogate pair", problem.GetProperty("errors").GetProperty("$.name")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/half-client")).StatusCode);
+        Assert.StartsWith(refusal, problem.GetProperty("errors").GetProperty("$.name")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/clients/refused-client")).StatusCode);
     }
 
     [Theory]

@@ -181,10 +181,11 @@ public static class RefusedCharacters
             {
                 value = reader.GetString();
             }
-            catch (InvalidOperationException)
+            catch (InvalidOperationException) when (reader.TokenType == JsonTokenType.String)
             {
-                // System.Text.Json cannot make a string of half a pair; left to it, the answer
-                // said the value was of the wrong type.
+                // A JSON string that is not text: System.Text.Json cannot make a string of half a
+                // pair, and left to it the answer said the value was of the wrong type. (A number
+                // or an object here is one, and is left to its wording.)
                 throw new JsonException($"The value {HalfPair}.");
             }
             return In(value) ? throw new JsonException($"The value {Refusal}.") : value;
