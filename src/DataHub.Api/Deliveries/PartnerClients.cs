@@ -26,8 +26,9 @@ public static class PartnerClients
         services.AddCheckedSettings<PartnerConnection>(section, target, "Resilience")
             .Check(c => c.Problem(section));
         services.AddCheckedSettings<PartnerResilience>($"{section}:Resilience", target);
+        var first = !services.Any(s => s.ServiceType == typeof(PartnerSection));
         services.AddSingleton(new PartnerSection(section));
-        if (!services.Any(s => s.ServiceType == typeof(PartnerSection) && s.ImplementationInstance is PartnerSection { Name: var other } && other != section))
+        if (first)
         {
             // Once: a partner section the hub has no client for (Partners:Ministy) is a misspelling.
             services.AddSettingCheck("partners", (configuration, provider) =>
