@@ -10,14 +10,20 @@ public sealed record RenderedRecord(string? Commune, long Version, string? Json)
 
 /// <summary>
 /// Reads the records a batch of messages names, as they are now, in their exchange structure
-/// (parcels with their land uses, land statistics); other datasets as their published feature.
+/// (parcels with their land uses, land statistics, planning and price zones); other datasets
+/// (administrative units) as their published feature.
 /// PostgreSQL builds the JSON. A record that is gone is a delete, with its commune from history.
 /// Version: microseconds since 1970 of the record's version start, the same on every send.
 /// </summary>
 public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalogue)
 {
     /// <summary>The exchange structure version a dataset's records are rendered in, or null for a published feature.</summary>
-    public static string? StructureVersion(string datasetId) => datasetId is "parcels" or "land-statistics" ? "v1" : null;
+    public static string? StructureVersion(string datasetId) => datasetId switch
+    {
+        "parcels" or "land-statistics" => "v1",
+        "planning-zones" or "price-zones" => "v2",
+        _ => null,
+    };
 
     private const string ParcelsSql = """
         select p.id::text, p.commune_code,
@@ -53,6 +59,33 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
                  'year', s.year, 'area_m2', s.area_m2, 'source', s.source)))::text
         from land.statistics s
         where s.unit_code || ':' || s.purpose_code || ':' || s.user_type_code || ':' || s.year = any($1)
+        """;
+
+    // The zones in their v2 structure (keyed by plan or price table and zone code); a zone's
+    // commune is its unit when that is a commune.
+    private const string PlanningZonesSql = """
+        select z.id::text, case when length(z.unit_code) = 5 then z.unit_code end,
+               (extract(epoch from z.valid_from) * 1000000)::bigint,
+               json_build_object('type', 'Feature', 'id', z.id,
+                 'geometry', ST_AsGeoJSON(ST_Transform(z.geom, 4326), 7)::json,
+                 'properties', json_strip_nulls(json_build_object(
+                   'plan_code', z.plan_code, 'zone_code', z.zone_code, 'plan_kind', z.plan_kind,
+                   'planned_purpose_code', z.planned_purpose_code, 'period_from', z.period_from, 'period_to', z.period_to,
+                   'unit_code', z.unit_code, 'approved_by', z.approved_by)))::text
+        from land.planning_zones z where z.id = any($1::text[]::bigint[])
+        """;
+
+    private const string PriceZonesSql = """
+        select z.id::text, case when length(z.unit_code) = 5 then z.unit_code end,
+               (extract(epoch from z.valid_from) * 1000000)::bigint,
+               json_build_object('type', 'Feature', 'id', z.id,
+                 'geometry', ST_AsGeoJSON(ST_Transform(z.geom, 4326), 7)::json,
+                 'properties', json_strip_nulls(json_build_object(
+                   'price_table', z.price_table, 'zone_code', z.zone_code, 'land_type_code', z.land_type_code,
+                   'road_name', z.road_name, 'segment_from', z.segment_from, 'segment_to', z.segment_to,
+                   'position', z.position, 'price_per_m2', z.price_per_m2, 'effective_from', z.effective_from,
+                   'effective_to', z.effective_to, 'unit_code', z.unit_code)))::text
+        from land.price_zones z where z.id = any($1::text[]::bigint[])
         """;
 
     // Events never change: their version is their time, their record the event itself.
@@ -92,6 +125,12 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
                 break;
             case "land-statistics":
                 await ReadIntoAsync(connection, StatisticsSql, keys, found, ct);
+                break;
+            case "planning-zones":
+                await ReadIntoAsync(connection, PlanningZonesSql, keys, found, ct);
+                break;
+            case "price-zones":
+                await ReadIntoAsync(connection, PriceZonesSql, keys, found, ct);
                 break;
             case "sharing-events":
                 await ReadIntoAsync(connection, SharingEventsSql, keys, found, ct);

@@ -16,6 +16,8 @@ public sealed class PushedRecordsTests(SeededHubFixture hub) : IClassFixture<See
     [Theory]
     [InlineData("parcels", "select id::text from land.parcels order by id")]
     [InlineData("land-statistics", "select unit_code || ':' || purpose_code || ':' || user_type_code || ':' || year from land.statistics")]
+    [InlineData("planning-zones", "select id::text from land.planning_zones")]
+    [InlineData("price-zones", "select id::text from land.price_zones")]
     public async Task every_pushed_record_conforms_to_the_exchange_structure_it_is_sent_in(string dataset, string keys)
     {
         var records = hub.Services.GetRequiredService<OutboxRecords>();
@@ -25,7 +27,7 @@ public sealed class PushedRecordsTests(SeededHubFixture hub) : IClassFixture<See
         var rendered = await records.ReadAsync(dataset, all!, CancellationToken.None);
         Assert.Equal(all!.Length, rendered.Count);
         var failures = rendered
-            .SelectMany(r => structures.Validate(dataset, "v1", JsonDocument.Parse(r.Value.Json!).RootElement).Select(p => $"{r.Key} {p.Pointer}: {p.Message}"))
+            .SelectMany(r => structures.Validate(dataset, OutboxRecords.StructureVersion(dataset)!, JsonDocument.Parse(r.Value.Json!).RootElement).Select(p => $"{r.Key} {p.Pointer}: {p.Message}"))
             .ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
     }
