@@ -33,9 +33,9 @@ public sealed class KnownQueryParameters : IActionFilter, IOrderedFilter
             .Select(p => p.BindingInfo!.BinderModelName ?? p.Name)
             .Concat(Always)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var takes = known.Except(Always).Order(StringComparer.Ordinal).ToList();
         foreach (var name in context.HttpContext.Request.Query.Keys.Where(k => !known.Contains(k)))
         {
-            var takes = known.Except(Always).Order(StringComparer.Ordinal).ToList();
             context.ModelState.AddModelError(name, takes.Count == 0
                 ? $"Unknown parameter '{name}': this operation takes no query parameters."
                 : $"Unknown parameter '{name}'. Parameters: {string.Join(", ", takes)}.");
