@@ -8,7 +8,7 @@ namespace PartnerReceiver;
 public sealed record Applied(string Target, string Dataset, string Key, long Sequence, string MessageId, string Change, string? Commune, long Version, string BatchKey, DateTimeOffset At);
 
 /// <summary>One HTTP request to a contract endpoint and how it was answered.</summary>
-public sealed record RequestLog(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds);
+public sealed record RequestLog(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds, long? ContentLength = null);
 
 /// <summary>
 /// What the receiver holds: every applied message in order, the current holding per record (for

@@ -71,7 +71,7 @@ app.Use(async (context, next) =>
         }
     }
     await next(context);
-    ledger.Log(new RequestLog(DateTimeOffset.UtcNow, path, context.Response.StatusCode, null));
+    ledger.Log(new RequestLog(DateTimeOffset.UtcNow, path, context.Response.StatusCode, null, context.Request.ContentLength));
 });
 
 app.MapPost("/ministry/records/{dataset}", async (string dataset, HttpRequest request, CancellationToken ct) =>

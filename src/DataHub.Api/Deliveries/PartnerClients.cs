@@ -38,7 +38,9 @@ public static class PartnerClients
                     .Select(c => $"{c.Path} is not a partner the hub knows; Partners takes {string.Join(", ", known)}.");
             });
         }
-        var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings(), target);
+        // Bodies buffered, so that they go with a Content-Length: some partners' gateways refuse
+        // chunked requests. A batch is a few hundred records at most.
+        var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings { Buffered = true }, target);
         client
             // The senders are singletons holding their client; the primary handler recycles connections itself.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)

@@ -42,6 +42,10 @@ public sealed class PartnerFaultTests
         Assert.Single(applied.Where(a => a.Change == "delete").Select(a => a.Key).Distinct());
         // The batch names the exchange structure by its $id, which a partner can resolve, not by a path on the hub.
         Assert.Equal("https://datahub.local/schemas/parcels/v1", received.Schemas["parcels"]);
+        // With a Content-Length (they went chunked, which some partners' gateways refuse).
+        var sent = received.Requests.Where(r => r.Status == 200 && (r.Path.StartsWith("/ministry/", StringComparison.Ordinal) || r.Path.StartsWith("/ioc/", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(sent);
+        Assert.All(sent, r => Assert.True(r.ContentLength > 0, $"{r.Path} went without a Content-Length"));
         Assert.All(applied.GroupBy(a => a.Target), t => Assert.Equal("delete", t.Last(a => a.Key == applied.First(d => d.Change == "delete").Key).Change));
     }
 

@@ -28,7 +28,8 @@ public sealed class Receiver : IAsyncDisposable
             root.GetProperty("duplicates").GetInt32(),
             root.GetProperty("requests").EnumerateArray().Select(r => new ReceiverRequest(
                 r.GetProperty("at").GetDateTimeOffset(), r.GetProperty("path").GetString()!, r.GetProperty("status").GetInt32(),
-                r.GetProperty("retryAfterSeconds").ValueKind == JsonValueKind.Number ? r.GetProperty("retryAfterSeconds").GetInt32() : null)).ToList(),
+                r.GetProperty("retryAfterSeconds").ValueKind == JsonValueKind.Number ? r.GetProperty("retryAfterSeconds").GetInt32() : null,
+                r.TryGetProperty("contentLength", out var length) && length.ValueKind == JsonValueKind.Number ? length.GetInt64() : null)).ToList(),
             root.GetProperty("schemas").EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetString()));
     }
 
@@ -40,6 +41,6 @@ public sealed class Receiver : IAsyncDisposable
 
 public sealed record AppliedRecord(string Target, string Key, long Sequence, string MessageId, string Change, long Version);
 
-public sealed record ReceiverRequest(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds);
+public sealed record ReceiverRequest(DateTimeOffset At, string Path, int Status, int? RetryAfterSeconds, long? ContentLength);
 
 public sealed record Received(IReadOnlyList<AppliedRecord> Applied, int Duplicates, IReadOnlyList<ReceiverRequest> Requests, IReadOnlyDictionary<string, string?> Schemas);
