@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using DataHub.Api.Infrastructure.Scheduling;
 
 namespace DataHub.Api.Accounts;
@@ -7,6 +6,6 @@ namespace DataHub.Api.Accounts;
 public sealed class AccountSettings
 {
     /// <summary>Local time (Asia/Ho_Chi_Minh) of the daily departures job, HH:mm: shortly after midnight, so rights end on the day.</summary>
-    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
+    [LocalTime]
     public string DeparturesAt { get; set; } = "00:05";
 }

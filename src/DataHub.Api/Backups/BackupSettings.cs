@@ -13,11 +13,11 @@ public sealed class BackupSettings
     public FolderSettings Folder { get; set; } = new();
 
     /// <summary>Local time (Asia/Ho_Chi_Minh) of the daily backup, HH:mm.</summary>
-    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
+    [LocalTime]
     public string DailyAt { get; set; } = "01:30";
 
     /// <summary>Local time of the daily restore drill, HH:mm.</summary>
-    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
+    [LocalTime]
     public string DrillAt { get; set; } = "03:30";
 
     /// <summary>The drill's scratch database (dropped and recreated each drill); default: the hub's database name + _restore_drill.</summary>

@@ -57,11 +57,11 @@ public sealed class DeliveryOptions
     public int DrainJobSeconds { get; set; } = 60;
 
     /// <summary>Local time (Asia/Ho_Chi_Minh) of the daily outbox-reconcile job, HH:mm.</summary>
-    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
+    [LocalTime]
     public string ReconcileAt { get; set; } = "01:30";
 
     /// <summary>Local time of the daily outbox-cleanup job, HH:mm.</summary>
-    [RegularExpression(HubSchedules.LocalTimePattern, ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).")]
+    [LocalTime]
     public string CleanupAt { get; set; } = "03:45";
 
     /// <summary>The datasets reconciled with the Ministry each day.</summary>

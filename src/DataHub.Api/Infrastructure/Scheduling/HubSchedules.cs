@@ -16,10 +16,15 @@ public static class HubSchedules
     public static IScheduleBuilder Every(TimeSpan interval) =>
         SimpleScheduleBuilder.Create().WithInterval(interval).RepeatForever();
 
-    /// <summary>What a daily time setting must look like: HH:mm, local time (settings classes check it at start).</summary>
-    public const string LocalTimePattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
-
-    /// <summary>A setting "HH:mm" (local time, already checked against <see cref="LocalTimePattern"/>) as a daily schedule.</summary>
+    /// <summary>A setting "HH:mm" (local time, already checked by <see cref="LocalTimeAttribute"/>) as a daily schedule.</summary>
     public static IScheduleBuilder DailySetting(string at) =>
         DailyAt(TimeOnly.ParseExact(at, "HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A daily time setting: HH:mm, local time (Asia/Ho_Chi_Minh), checked at start.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class LocalTimeAttribute : System.ComponentModel.DataAnnotations.RegularExpressionAttribute
+{
+    public LocalTimeAttribute() : base("^([01][0-9]|2[0-3]):[0-5][0-9]$") =>
+        ErrorMessage = "must be a local time HH:mm (Asia/Ho_Chi_Minh).";
 }
