@@ -17,7 +17,8 @@ public static class LandCopy
             "id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom",
             rows, onRow, (w, r) => WriteParcelAsync(w, r, ct), ct);
 
-    private static async Task WriteParcelAsync(NpgsqlBinaryImporter w, ParcelRow r, CancellationToken ct)
+    /// <summary>One parcel row's columns, in the order of <see cref="ParcelsAsync"/>'s column list (submissions copy with it too).</summary>
+    public static async Task WriteParcelAsync(NpgsqlBinaryImporter w, ParcelRow r, CancellationToken ct)
     {
         await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
         await w.WriteAsync(r.CommuneCode, NpgsqlDbType.Text, ct);

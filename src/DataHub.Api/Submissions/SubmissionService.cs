@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using DataHub.Api.Collections;
 using DataHub.Api.Infrastructure.Api;
@@ -157,13 +156,17 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             return false;
         }
         var (id, dataset, structure, ndjson, crs, validOnly, digest) = waiting.Value;
-        await using var body = new StoredBodyStream(dataSource, id);
         await using var progress = new ProgressWriter(dataSource, id);
         await progress.ReportAsync(0, ct); // a hub killed during an earlier attempt left its count behind
         await SubmissionStaging.DropAsync(dataSource, id, ct); // and maybe its staged rows
         try
         {
-            await ApplyAsync(connection, transaction, id, dataset, structure, body, ndjson, crs, validOnly, () => digest, progress, ct);
+            // The stored body can be read twice: first the short way, if the batch may take it.
+            if (dataset != "parcels" || validOnly || !await TryDirectAsync(connection, transaction, id, structure, ndjson, crs, digest, progress, ct))
+            {
+                await using var body = new StoredBodyStream(dataSource, id);
+                await ApplyAsync(connection, transaction, id, dataset, structure, body, ndjson, crs, validOnly, () => digest, progress, ct);
+            }
             await transaction.CommitAsync(ct);
         }
         catch (Exception e) when (e is SubmissionRefusedException or MalformedBodyException)
@@ -201,16 +204,10 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string dataset, string structure, Stream body,
         bool ndjson, string? crs, bool validOnly, Func<string> digestOf, ProgressWriter? progress, CancellationToken ct)
     {
-        await using (var writer = new NpgsqlCommand("select set_config('datahub.writer', $1, true)", connection, transaction))
-        {
-            writer.Parameters.Add(new NpgsqlParameter { Value = $"submission:{id}" });
-            await writer.ExecuteNonQueryAsync(ct);
-        }
-
+        await SetWriterAsync(connection, transaction, id, ct);
         var problems = new ProblemList();
         var reader = new FeatureReader(body, ndjson);
-        var received = 0;
-        int? srid = null;
+        var read = new ReadCount();
         // Staged through a second connection, so that checking and merging can overlap (SubmissionStaging).
         await SubmissionStaging.ReserveAsync(connection, transaction, id, ct);
         await using var staging = await SubmissionStaging.OpenAsync(dataSource, id, ct);
@@ -220,84 +217,6 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         IRecordBatch Staged() => RecordBatches.For(dataset, staging.Connection, staging.Transaction);
         var stager = Staged(); // prepares records on the checking threads (no database work)
         await stager.CreateStagingAsync(ct);
-
-        // Records are read on one task, checked against the exchange structure and prepared for
-        // staging (geometry and all) on one task per core, while the batch only writes the prepared
-        // rows through COPY: bounded channels keep memory flat. Staging order does not matter;
-        // every row carries its record index.
-        async IAsyncEnumerable<ValidRecord> Records([EnumeratorCancellation] CancellationToken token)
-        {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var read = Channel.CreateBounded<(int Index, System.Text.Json.JsonElement Feature, int Srid)>(256);
-            var valid = Channel.CreateBounded<ValidRecord>(256);
-
-            async Task ReadAll()
-            {
-                try
-                {
-                    await foreach (var feature in reader.ReadAsync(stop.Token))
-                    {
-                        var index = received++;
-                        if (received > MaxRecords)
-                        {
-                            throw new SubmissionRefusedException(413, "Too many records",
-                                $"A submission may hold at most {MaxRecords:N0} records; split the batch.");
-                        }
-                        if (progress is not null && received % 1000 == 0)
-                        {
-                            await progress.ReportAsync(received, stop.Token);
-                        }
-                        srid ??= CrsOf(reader.DeclaredCrs ?? crs);
-                        await read.Writer.WriteAsync((index, feature, srid.Value), stop.Token);
-                    }
-                    read.Writer.Complete();
-                }
-                catch (Exception e)
-                {
-                    read.Writer.Complete(Unwrap(e));
-                }
-            }
-
-            async Task CheckAll()
-            {
-                await foreach (var (index, feature, recordSrid) in read.Reader.ReadAllAsync(stop.Token))
-                {
-                    // A NUL (PostgreSQL text cannot hold it) or half a surrogate pair (not text at all):
-                    // refused here with its place, before the structure check reads the record's strings.
-                    var failures = RefusedCharacters.PathsIn(feature) is { Count: > 0 } refused ? refused : structures.Validate(dataset, structure, feature);
-                    if (failures.Count == 0)
-                    {
-                        if (stager.Prepare(new ValidRecord(index, feature, recordSrid), problems) is { } prepared)
-                        {
-                            await valid.Writer.WriteAsync(prepared, stop.Token);
-                        }
-                        continue;
-                    }
-                    var fid = feature.ValueKind == System.Text.Json.JsonValueKind.Object && feature.TryGetProperty("id", out var f) ? f.ToString() : null;
-                    foreach (var (location, message) in failures)
-                    {
-                        problems.Add(new SubmissionProblem(index, fid, StructureValidator.Path(location), message));
-                    }
-                }
-            }
-
-            var reading = Task.Run(ReadAll, stop.Token);
-            var checkers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(CheckAll, stop.Token)).ToArray();
-            var checking = Task.WhenAll(checkers).ContinueWith(t => valid.Writer.Complete(Unwrap(t.Exception?.InnerException)), TaskScheduler.Default);
-            try
-            {
-                await foreach (var record in valid.Reader.ReadAllAsync(stop.Token))
-                {
-                    yield return record;
-                }
-            }
-            finally
-            {
-                // Staging stopped early (or failed): let the reader and checkers end, then surface their fault.
-                stop.Cancel();
-                await Task.WhenAll(reading, checking).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // An all-or-nothing submission is merged chunk by chunk in its own transaction, after a
@@ -312,7 +231,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         TimeSpan staged, checkedIn;
         try
         {
-            await using (var source = Records(ct).GetAsyncEnumerator(ct))
+            await using (var source = RecordsAsync(reader, dataset, structure, crs, r => stager.Prepare(r, problems), problems, progress, read, 256, ct).GetAsyncEnumerator(ct))
             {
                 var more = true;
                 while (more)
@@ -325,14 +244,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             }
             committed.Writer.Complete();
             staged = clock.Elapsed;
-            if (reader.DeclaredCrs is { } declared && CrsOf(declared) != (srid ?? CrsOf(declared)))
-            {
-                throw new SubmissionRefusedException(400, "CRS declared too late", "The \"crs\" member must come before \"features\".");
-            }
-            if (received == 0)
-            {
-                throw new SubmissionRefusedException(400, "No records", "The submission holds no records.");
-            }
+            read.CheckEnd(reader);
             await Staged().CheckAsync(problems, ct);
             await staging.Transaction.CommitAsync(ct);
             checkedIn = clock.Elapsed - staged;
@@ -373,8 +285,8 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             }
             status = "applied";
         }
-        await SubmissionStore.FinishAsync(connection, transaction, id, status, digestOf(), received, counts, problems.Records.Count, problems, ct);
-        LogFinished(logger, id, dataset, status, received, staged.TotalSeconds, checkedIn.TotalSeconds, (clock.Elapsed - staged).TotalSeconds);
+        await SubmissionStore.FinishAsync(connection, transaction, id, status, digestOf(), read.Received, counts, problems.Records.Count, problems, ct);
+        LogFinished(logger, id, dataset, status, read.Received, staged.TotalSeconds, checkedIn.TotalSeconds, (clock.Elapsed - staged).TotalSeconds);
     }
 
     /// <summary>

@@ -22,27 +22,7 @@ public sealed class VerboseLogHubFixture : HubFixture
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddProvider(new Capture(Lines)));
-    }
-
-    private sealed class Capture(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-        public void Dispose() { }
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-        {
-            lines.Enqueue($"{category} scope: {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {exception}");
+        builder.ConfigureLogging(logging => logging.AddProvider(new LogCapture(Lines)));
     }
 }
 

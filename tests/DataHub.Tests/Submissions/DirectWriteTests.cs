@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataHub.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DataHub.Tests.Submissions;
+
+/// <summary>The seeded hub, with the submission service's log lines kept (which way each submission went).</summary>
+public sealed class SubmissionLogHubFixture : SeededHubFixture
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    // The staged way in chunks of a thousand: the tests' batches of thousands would otherwise make
+    // a thousand partitions (HubFixture's chunks are three records).
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Submissions:ChunkRecords", "1000"), new("Logging:LogLevel:DataHub.Api.Submissions", "Information")];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(new LogCapture(Lines)));
+    }
+
+    public bool Said(Uri status, string words)
+    {
+        var id = status.Segments[^1];
+        return Lines.Any(line => line.Contains(id, StringComparison.Ordinal) && line.Contains(words, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// Stored parcels submissions that are all new, in VN-2000 and valid are copied straight into the
+/// land tables (ParcelDirectWrite); any other goes the staged way after the direct copy is undone,
+/// and is answered exactly as a submission that went the staged way from the start.
+/// </summary>
+public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixture<SubmissionLogHubFixture>
+{
+    private readonly HttpClient client = hub.CreateClient();
+    private const string Url = "/api/v1/datasets/parcels/submissions";
+    private const string Direct = "copied into the land tables";
+    private const string Staged = "goes the staged way";
+
+    // More than two of the direct path's chunks (2,000 parcels), so that a fault in the last
+    // record is found after some parcels were already copied.
+    private const int Records = 4_500;
+
+    private static JsonObject[] Batch(int sheet, Action<JsonObject>? last = null)
+    {
+        var features = Enumerable.Range(0, Records).Select(n => Parcels.GridFeature(n, sheet)).ToArray();
+        last?.Invoke(features[^1]);
+        return features;
+    }
+
+    private async Task<(Uri Status, JsonElement End)> SubmitAsync(string body)
+    {
+        var response = await SubmitRequests.PostAsync(client, Url, body, respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (response.Headers.Location!, await AsyncSubmissionTests.WaitForEndAsync(client, response.Headers.Location!));
+    }
+
+    private Task<long> ParcelsOnSheetAsync(int sheet) =>
+        hub.ScalarAsync<long>("select count(*) from land.parcels where commune_code = $1 and map_sheet = $2", Parcels.Commune, sheet);
+
+    [Fact]
+    public async Task an_all_new_batch_in_vn2000_is_copied_straight_into_the_land_tables_with_its_writer_history_and_change_feed()
+    {
+        var changesBefore = await hub.ScalarAsync<long>("select count(*) from catalog.changes");
+        var (status, end) = await SubmitAsync(Parcels.Collection(Batch(930)));
+
+        Assert.Equal("applied", end.GetProperty("status").GetString());
+        Assert.Equal(Records, end.GetProperty("inserted").GetInt32());
+        Assert.Equal(0, end.GetProperty("updated").GetInt32());
+        Assert.True(hub.Said(status, Direct), string.Join('\n', hub.Lines));
+        var writer = $"submission:{end.GetProperty("id").GetString()}";
+        Assert.Equal((long)Records, await hub.ScalarAsync<long>(
+            "select count(*) from land.parcels where map_sheet = 930 and written_by = $1 and ST_SRID(geom) = 9212", writer));
+        Assert.Equal((long)Records, await hub.ScalarAsync<long>("""
+            select count(*) from land.land_uses u join land.parcels p on p.id = u.parcel_id
+            where p.map_sheet = 930 and u.written_by = $1 and u.purpose_code = 'ONT' and u.area_m2 = 500
+            """, writer));
+        // Each new parcel once in the change feed; its land uses are not recorded again.
+        Assert.Equal((long)Records, await hub.ScalarAsync<long>("select count(*) from catalog.changes") - changesBefore);
+        Assert.Equal((long)Records, await hub.ScalarAsync<long>("""
+            select count(*) from catalog.changes c join land.parcels p on c.row_key = p.id::text
+            where c.table_name = 'land.parcels'::regclass and c.op = 'insert' and p.map_sheet = 930
+            """));
+    }
+
+    public static TheoryData<string> Faults => new(Fault.Keys.Order());
+
+    private static readonly Dictionary<string, Action<JsonObject>> Fault = new()
+    {
+        ["self-intersection"] = f => f["geometry"]!["coordinates"] = JsonNode.Parse("[[[[590040,1300000],[590060,1300025],[590060,1300000],[590040,1300025],[590040,1300000]]]]"),
+        ["unit not valid on the registration date"] = f => f["properties"]!["registered_on"] = "2026-01-01",
+        ["purpose code unknown"] = f => f["properties"]!["land_uses"]![0]!["purpose_code"] = "XYZ",
+        ["origin code unknown"] = f => f["properties"]!["land_uses"]![0]!["origin_code"] = "ZZZ",
+        ["area far from the geometry"] = f =>
+        {
+            f["properties"]!["area_m2"] = 900;
+            f["properties"]!["land_uses"]![0]!["area_m2"] = 900;
+        },
+        ["key repeated in the batch"] = f => f["properties"]!["parcel_no"] = 1,
+        ["outside Viet Nam"] = f => f["geometry"]!["coordinates"] = JsonNode.Parse("[[[[590000,3000000],[590020,3000000],[590020,3000025],[590000,3000025],[590000,3000000]]]]"),
+        ["structure"] = f => f["properties"]!["map_sheet"] = "nine",
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task a_fault_in_the_last_record_undoes_the_parcels_already_copied_and_is_reported_as_the_staged_way_reports_it(string fault)
+    {
+        var sheet = 940 + Fault.Keys.Order().ToList().IndexOf(fault);
+        var body = Parcels.Collection(Batch(sheet, Fault[fault]));
+        var changesBefore = await hub.ScalarAsync<long>("select count(*) from catalog.changes");
+
+        var (status, end) = await SubmitAsync(body);
+
+        Assert.Equal("rejected", end.GetProperty("status").GetString());
+        Assert.True(hub.Said(status, Staged), string.Join('\n', hub.Lines));
+        Assert.Equal(0L, await ParcelsOnSheetAsync(sheet));
+        Assert.Equal(changesBefore, await hub.ScalarAsync<long>("select count(*) from catalog.changes"));
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from history.land_parcels where written_by = $1", $"submission:{end.GetProperty("id").GetString()}"));
+        // The same body sent to be answered at once goes the staged way only: the same problems.
+        var answer = await Problems.AssertProblemAsync(await SubmitRequests.PostAsync(client, Url, body), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(answer.GetProperty("problems").ToString(), end.GetProperty("problems").ToString());
+        Assert.All(end.GetProperty("problems").EnumerateArray(), p => Assert.Equal(Records - 1, p.GetProperty("record").GetInt32()));
+    }
+
+    [Fact]
+    public async Task a_batch_naming_a_parcel_that_exists_goes_the_staged_way_and_updates_it()
+    {
+        var existing = Parcels.GridFeature(Records - 1, 960);
+        existing["properties"]!["address"] = "Before";
+        Assert.Equal(HttpStatusCode.Created, (await SubmitRequests.PostAsync(client, Url, Parcels.Collection(existing))).StatusCode);
+
+        var (status, end) = await SubmitAsync(Parcels.Collection(Batch(960, f => f["properties"]!["address"] = "After")));
+
+        Assert.Equal("applied", end.GetProperty("status").GetString());
+        Assert.True(hub.Said(status, Staged), string.Join('\n', hub.Lines));
+        Assert.Equal(Records - 1, end.GetProperty("inserted").GetInt32());
+        Assert.Equal(1, end.GetProperty("updated").GetInt32());
+        Assert.Equal((long)Records, await ParcelsOnSheetAsync(960));
+        Assert.Equal(1L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 960 and address = 'After'"));
+    }
+
+    [Fact]
+    public async Task a_batch_with_a_retirement_goes_the_staged_way_and_retires()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SubmitRequests.PostAsync(client, Url, Parcels.Collection(Parcels.GridFeature(Records - 1, 961)))).StatusCode);
+        var batch = Batch(961, f => f["properties"] = new JsonObject
+        {
+            ["commune_code"] = Parcels.Commune, ["map_sheet"] = 961, ["parcel_no"] = Records, ["retired"] = true,
+        });
+
+        var (status, end) = await SubmitAsync(Parcels.Collection(batch));
+
+        Assert.Equal("applied", end.GetProperty("status").GetString());
+        Assert.True(hub.Said(status, Staged), string.Join('\n', hub.Lines));
+        Assert.Equal(1, end.GetProperty("retired").GetInt32());
+        Assert.Equal((long)Records - 1, await ParcelsOnSheetAsync(961));
+    }
+
+    [Fact]
+    public async Task a_batch_in_wgs84_goes_the_staged_way_and_is_stored_in_vn2000()
+    {
+        var corners = await hub.ScalarAsync<double[]>("""
+            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
+            from (select ST_Transform(ST_MakeEnvelope(590000, 1300100, 590020, 1300125, 9212), 4326) b) x
+            """);
+        var feature = Parcels.Feature(1, sheet: 962);
+        feature["geometry"] = JsonNode.Parse(FormattableString.Invariant(
+            $$"""{"type":"Polygon","coordinates":[[[{{corners[0]}},{{corners[1]}}],[{{corners[2]}},{{corners[1]}}],[{{corners[2]}},{{corners[3]}}],[{{corners[0]}},{{corners[3]}}],[{{corners[0]}},{{corners[1]}}]]]}"""));
+        var body = new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(feature) }.ToJsonString();
+
+        var (status, end) = await SubmitAsync(body);
+
+        Assert.Equal("applied", end.GetProperty("status").GetString());
+        Assert.True(hub.Said(status, Staged), string.Join('\n', hub.Lines));
+        Assert.Equal(9212, await hub.ScalarAsync<int>("select ST_SRID(geom) from land.parcels where map_sheet = 962"));
+    }
+}
