@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Api;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -255,16 +256,8 @@ internal static class Keywords
             return count;
         }
 
-        // JsonSchema.Net: DateTime.TryParseExact(value.ToUpperInvariant(), "yyyy-MM-dd", invariant culture, no styles).
-        private static bool IsDate(ReadOnlySpan<char> text)
-        {
-            Span<char> upper = stackalloc char[OnStack];
-            if (text.Length > OnStack)
-            {
-                return DateTime.TryParseExact(text.ToString().ToUpperInvariant(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-            }
-            var length = text.ToUpperInvariant(upper);
-            return DateTime.TryParseExact(upper[..length], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-        }
+        // JsonSchema.Net: DateTime.TryParseExact(value.ToUpperInvariant(), "yyyy-MM-dd", invariant culture,
+        // no styles). Upper case changes no digit or hyphen, so IsoDate reads the same dates.
+        private static bool IsDate(ReadOnlySpan<char> text) => IsoDate.TryParse(text, out _);
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using DataHub.Api.Infrastructure.Api;
 using System.Text.Json;
 using DataHub.Api.Infrastructure.Database;
 using NetTopologySuite.Geometries;
@@ -105,7 +105,7 @@ public static class BatchSql
         p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
 
     public static DateOnly? Date(JsonElement p, string name) =>
-        Text(p, name) is { } text && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+        Text(p, name) is { } text && IsoDate.TryParse(text, out var day) ? day : null;
 
     public static Task WriteOrNullAsync(this NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct) =>
         value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);

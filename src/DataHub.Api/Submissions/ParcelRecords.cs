@@ -1,3 +1,4 @@
+using DataHub.Api.Infrastructure.Api;
 using System.Globalization;
 using System.Text.Json;
 using DataHub.Api.Land;
@@ -239,7 +240,7 @@ public static class ParcelRecords
             return null;
         }
         if (v.ValueKind != JsonValueKind.String
-            || !DateOnly.TryParseExact(v.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            || !IsoDate.TryParse(v.GetString(), out var day))
         {
             problem($"properties.{name}", $"{name} must be a date written YYYY-MM-DD, not {v.GetRawText()}.");
             return null;
