@@ -15,11 +15,11 @@ namespace DataHub.Tests.Foundation;
 /// </summary>
 public sealed class SettingsTests
 {
-    private static async Task<(int Exit, string[] Errors, string Output)> ServeAsync(IReadOnlyDictionary<string, string> environment)
+    private static async Task<(int Exit, string[] Errors, string Output)> ServeAsync(IReadOnlyDictionary<string, string> environment, string verb = "serve")
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DataHub.Api.dll"));
-        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(verb);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
         // Nothing listens there: the settings are checked before the database is needed.
@@ -43,6 +43,19 @@ public sealed class SettingsTests
         Assert.Equal("The hub's settings are wrong:", errors[0]);
         Assert.Equal(problems.Order(StringComparer.Ordinal), errors.Skip(1).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("   at ", string.Join("\n", errors) + output);
+    }
+
+    [Fact]
+    public async Task check_settings_names_the_problems_serve_would_and_exits_0_when_there_are_none_without_serving()
+    {
+        var (exit, errors, _) = await ServeAsync(new Dictionary<string, string> { ["Deliveries:CleanupAt"] = "25:00" }, "check-settings");
+        Assert.Equal(2, exit);
+        Assert.Equal(["The hub's settings are wrong:", "Deliveries:CleanupAt must be a local time HH:mm (Asia/Ho_Chi_Minh)."], errors);
+
+        // With sound settings it ends at once (serve would run until stopped; the database is not reachable here).
+        (exit, errors, var output) = await ServeAsync(new Dictionary<string, string>(), "check-settings");
+        Assert.True(exit == 0, $"exit {exit}: {string.Join("\n", errors)}\n{output}");
+        Assert.Empty(errors);
     }
 
     [Fact]

@@ -30,11 +30,17 @@ public static class HubCommandLine
     public static RootCommand Create(HubFactory buildHub)
     {
         var serve = new Command("serve", "Serve the API (the default verb).") { TreatUnmatchedTokensAsErrors = false };
-        serve.SetAction(result => Serve(buildHub, result));
+        serve.SetAction(result => Serve(buildHub, result, run: true));
+        var check = new Command("check-settings", "Check the settings as serve does at its start; print every problem (exit 2) or nothing (exit 0).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        check.SetAction(result => Serve(buildHub, result, run: false));
 
         var root = new RootCommand("DataHub: land data sharing hub.")
         {
             serve,
+            check,
             MigrateCommand.Create(buildHub),
             OpenApiCommand.Create(buildHub),
             SeedCommand.Create(buildHub),
@@ -44,13 +50,18 @@ public static class HubCommandLine
             RestoreCommand.Create(buildHub),
         };
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction(result => Serve(buildHub, result));
+        root.SetAction(result => Serve(buildHub, result, run: true));
         return root;
     }
 
     public static string[] HostArgs(ParseResult result) => [.. result.UnmatchedTokens];
 
-    private static async Task<int> Serve(HubFactory buildHub, ParseResult result)
+    /// <summary>
+    /// Checks the settings and, when <paramref name="run"/>, serves. scripts/run checks them before
+    /// it migrates, seeds and creates the first administrator, so that a wrong setting stops it
+    /// before anything is written (the administrator's one-time password included).
+    /// </summary>
+    private static async Task<int> Serve(HubFactory buildHub, ParseResult result, bool run)
     {
         // Hosted by a test (WebApplicationFactory runs this entry point inside the test process),
         // exceptions are the answer: the factory passes them on to the test.
@@ -71,7 +82,10 @@ public static class HubCommandLine
         {
             return hosted ? throw new OptionsValidationException("settings", typeof(CheckedSettings), problems) : await SettingsWrongAsync(problems);
         }
-        await app.RunAsync();
+        if (run)
+        {
+            await app.RunAsync();
+        }
         return 0;
     }
 
