@@ -40,14 +40,23 @@ public static class LandCopy
             rows, onRow, async (w, r) =>
             {
                 await w.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(r.ParcelId, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(r.PurposeCode, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
-                await w.WriteAsync(r.LongTerm, NpgsqlDbType.Boolean, ct);
-                await WriteNullableAsync(w, r.UseUntil, NpgsqlDbType.Date, ct);
-                await w.WriteAsync(r.OriginCode, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(r.IsMain, NpgsqlDbType.Boolean, ct);
+                await WriteLandUseAsync(w, r, ct);
             }, ct);
+
+    /// <summary>
+    /// A land use's columns after its id: parcel_id, purpose_code, area_m2, long_term, use_until,
+    /// origin_code, is_main (submissions copy without the id, which the table then gives).
+    /// </summary>
+    public static async Task WriteLandUseAsync(NpgsqlBinaryImporter w, LandUseRow r, CancellationToken ct)
+    {
+        await w.WriteAsync(r.ParcelId, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(r.PurposeCode, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(r.AreaM2, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(r.LongTerm, NpgsqlDbType.Boolean, ct);
+        await WriteNullableAsync(w, r.UseUntil, NpgsqlDbType.Date, ct);
+        await w.WriteAsync(r.OriginCode, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(r.IsMain, NpgsqlDbType.Boolean, ct);
+    }
 
     public static Task<ulong> LandUsersAsync(NpgsqlConnection connection, string table, IEnumerable<LandUserRow> rows, Action? onRow, CancellationToken ct) =>
         CopyAsync(connection, table,

@@ -1,7 +1,6 @@
 using DataHub.Api.Land;
 using NetTopologySuite.Geometries;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DataHub.Api.Submissions;
 
@@ -172,13 +171,7 @@ public sealed class ParcelDirectWrite
                 foreach (var u in uses)
                 {
                     await importer.StartRowAsync(ct);
-                    await importer.WriteAsync(u.ParcelId, NpgsqlDbType.Bigint, ct);
-                    await importer.WriteAsync(u.PurposeCode, NpgsqlDbType.Text, ct);
-                    await importer.WriteAsync(u.AreaM2, NpgsqlDbType.Numeric, ct);
-                    await importer.WriteAsync(u.LongTerm, NpgsqlDbType.Boolean, ct);
-                    await importer.WriteOrNullAsync(u.UseUntil, NpgsqlDbType.Date, ct);
-                    await importer.WriteAsync(u.OriginCode, NpgsqlDbType.Text, ct);
-                    await importer.WriteAsync(u.IsMain, NpgsqlDbType.Boolean, ct);
+                    await LandCopy.WriteLandUseAsync(importer, u, ct);
                 }
                 await importer.CompleteAsync(ct);
             }

@@ -165,14 +165,7 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
     [Fact]
     public async Task a_batch_in_wgs84_goes_the_staged_way_and_is_stored_in_vn2000()
     {
-        var corners = await hub.ScalarAsync<double[]>("""
-            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
-            from (select ST_Transform(ST_MakeEnvelope(590000, 1300100, 590020, 1300125, 9212), 4326) b) x
-            """);
-        var feature = Parcels.Feature(1, sheet: 962);
-        feature["geometry"] = JsonNode.Parse(FormattableString.Invariant(
-            $$"""{"type":"Polygon","coordinates":[[[{{corners[0]}},{{corners[1]}}],[{{corners[2]}},{{corners[1]}}],[{{corners[2]}},{{corners[3]}}],[{{corners[0]}},{{corners[3]}}],[{{corners[0]}},{{corners[1]}}]]]}"""));
-        var body = new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(feature) }.ToJsonString();
+        var body = await Parcels.Wgs84CollectionAsync(hub, 962);
 
         var (status, end) = await SubmitAsync(body);
 

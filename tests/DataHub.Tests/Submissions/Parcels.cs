@@ -48,6 +48,22 @@ public static class Parcels
         return feature;
     }
 
+    /// <summary>
+    /// A collection without a crs member (so WGS 84) of one 20 m x 25 m parcel on <paramref name="sheet"/>,
+    /// the one at E 590000, N 1300100 (EPSG:9212), its corners transformed by PostGIS.
+    /// </summary>
+    public static async Task<string> Wgs84CollectionAsync(DataHub.Tests.Infrastructure.SeededHubFixture hub, int sheet)
+    {
+        var corners = await hub.ScalarAsync<double[]>("""
+            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
+            from (select ST_Transform(ST_MakeEnvelope(590000, 1300100, 590020, 1300125, 9212), 4326) b) x
+            """);
+        var feature = Feature(1, sheet: sheet);
+        feature["geometry"] = JsonNode.Parse(FormattableString.Invariant(
+            $$"""{"type":"Polygon","coordinates":[[[{{corners[0]}},{{corners[1]}}],[{{corners[2]}},{{corners[1]}}],[{{corners[2]}},{{corners[3]}}],[{{corners[0]}},{{corners[3]}}],[{{corners[0]}},{{corners[1]}}]]]}"""));
+        return new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(feature) }.ToJsonString();
+    }
+
     public static string Collection(params JsonObject[] features) => new JsonObject
     {
         ["type"] = "FeatureCollection",

@@ -190,14 +190,7 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     [Fact]
     public async Task wgs84_input_is_accepted_and_stored_in_vn2000()
     {
-        var corners = await hub.ScalarAsync<double[]>("""
-            select array[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
-            from (select ST_Transform(ST_MakeEnvelope(590000, 1300100, 590020, 1300125, 9212), 4326) b) x
-            """);
-        var feature = Parcels.Feature(1, sheet: 909);
-        feature["geometry"] = JsonNode.Parse(FormattableString.Invariant(
-            $$"""{"type":"Polygon","coordinates":[[[{{corners[0]}},{{corners[1]}}],[{{corners[2]}},{{corners[1]}}],[{{corners[2]}},{{corners[3]}}],[{{corners[0]}},{{corners[3]}}],[{{corners[0]}},{{corners[1]}}]]]}"""));
-        var body = new JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(feature) }.ToJsonString();
+        var body = await Parcels.Wgs84CollectionAsync(hub, 909);
         await JsonAsync(await SubmitAsync(body), HttpStatusCode.Created);
         Assert.Equal(9212, await hub.ScalarAsync<int>("select ST_SRID(geom) from land.parcels where map_sheet = 909"));
         Assert.InRange(await hub.ScalarAsync<double>("select ST_Area(geom) from land.parcels where map_sheet = 909"), 480, 520);
