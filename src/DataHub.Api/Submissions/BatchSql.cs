@@ -84,6 +84,9 @@ public static class BatchSql
         where not retired and not {InsideVietNam("geom")}
         """;
 
+    /// <summary>Viet Nam's box (102-110° E, 8-24° N) as a VN-2000 box: its edges densified, transformed, enveloped.</summary>
+    public const string VietNamInVn2000 = "ST_Envelope(ST_Transform(ST_Segmentize(ST_MakeEnvelope(102, 8, 110, 24, 4326), 0.05), 9212))";
+
     /// <summary>
     /// SQL that is true when <paramref name="geometry"/> lies within Viet Nam's box (102-110° E,
     /// 8-24° N): a check of the declared CRS and the axis order, not of the border. A VN-2000
@@ -93,7 +96,7 @@ public static class BatchSql
     /// </summary>
     public static string InsideVietNam(string geometry) => $"""
         (case ST_SRID({geometry})
-           when 9212 then {geometry} @ (select ST_Envelope(ST_Transform(ST_Segmentize(ST_MakeEnvelope(102, 8, 110, 24, 4326), 0.05), 9212)))
+           when 9212 then {geometry} @ (select {VietNamInVn2000})
            else ST_Within(ST_Transform(ST_Envelope({geometry}), 4326), ST_MakeEnvelope(102, 8, 110, 24, 4326)) end)
         """;
 

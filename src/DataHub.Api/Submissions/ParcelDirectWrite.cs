@@ -45,12 +45,12 @@ public sealed class ParcelDirectWrite
     {
         var units = new Dictionary<string, List<(DateOnly, DateOnly?)>>();
         var codes = new Dictionary<(string, string), List<(DateOnly, DateOnly?)>>();
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             select 'unit', code, valid_from, valid_to from ref.admin_units
             union all
             select list_id, code, valid_from, valid_to from ref.codes where list_id in ('land_use_purpose', 'land_use_origin');
             select ST_XMin(b) + 1, ST_YMin(b) + 1, ST_XMax(b) - 1, ST_YMax(b) - 1
-            from (select ST_Envelope(ST_Transform(ST_Segmentize(ST_MakeEnvelope(102, 8, 110, 24, 4326), 0.05), 9212)) as b) box;
+            from (select {BatchSql.VietNamInVn2000} as b) box;
             """, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -107,6 +107,7 @@ public sealed class ParcelDirectWrite
         {
             throw new AbandonedException($"record {record.Index} lies outside Viet Nam's box");
         }
+        // NetTopologySuite 2.6 and PostGIS's GEOS 3.11 both port JTS's IsValidOp (the 1.19 rewrite).
         if (!geometry.IsValid)
         {
             throw new AbandonedException($"record {record.Index} has an invalid geometry");
@@ -124,9 +125,9 @@ public sealed class ParcelDirectWrite
         map.TryGetValue(key, out var spans) && spans.Exists(s => s.From <= day && (s.To is null || day < s.To));
 
     /// <summary>
-    /// Parcels copied at a time before their land uses. Small, so that the checking threads, whose
-    /// channels hold as many records, go on reading while a chunk's land uses are copied (the one
-    /// connection takes one COPY at a time): with chunks of 25,000 they stopped for each.
+    /// Parcels copied at a time before their land uses (the one connection takes one COPY at a
+    /// time). Small: with chunks of 25,000 the checking threads stood while each chunk's land uses were
+    /// copied, and a 100,000-parcel batch took longer (docs/performance.md, ingest).
     /// </summary>
     public const int ChunkRecords = 2_000;
 

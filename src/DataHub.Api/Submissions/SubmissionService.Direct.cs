@@ -28,7 +28,7 @@ public sealed partial class SubmissionService
             var direct = await ParcelDirectWrite.LoadAsync(connection, transaction, ct);
             await using var body = new StoredBodyStream(dataSource, id);
             var reader = new FeatureReader(body, ndjson);
-            await using (var records = RecordsAsync(reader, "parcels", structure, crs, r => direct.Prepare(r, problems), problems, progress, read, ParcelDirectWrite.ChunkRecords, ct).GetAsyncEnumerator(ct))
+            await using (var records = RecordsAsync(reader, "parcels", structure, crs, r => direct.Prepare(r, problems), problems, progress, read, ct).GetAsyncEnumerator(ct))
             {
                 written = await ParcelDirectWrite.WriteAsync(connection, transaction, records, problems, ct);
             }

@@ -31,17 +31,16 @@ public sealed partial class SubmissionService
     /// The records of a body that passed their exchange structure, each prepared by <paramref name="prepare"/>
     /// (null: it had problems, reported to <paramref name="problems"/>). Records are read on one task,
     /// checked against the exchange structure and prepared (geometry and all) on one task per core,
-    /// while the caller only writes the prepared rows: channels of <paramref name="capacity"/> records
-    /// keep memory flat. The order
+    /// while the caller only writes the prepared rows: bounded channels keep memory flat. The order
     /// is not the body's; every record carries its index.
     /// </summary>
     private async IAsyncEnumerable<ValidRecord> RecordsAsync(FeatureReader reader, string dataset, string structure, string? crs,
-        Func<ValidRecord, ValidRecord?> prepare, ProblemList problems, ProgressWriter? progress, ReadCount count, int capacity,
+        Func<ValidRecord, ValidRecord?> prepare, ProblemList problems, ProgressWriter? progress, ReadCount count,
         [EnumeratorCancellation] CancellationToken token)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var read = Channel.CreateBounded<(int Index, JsonElement Feature, int Srid)>(capacity);
-        var valid = Channel.CreateBounded<ValidRecord>(capacity);
+        var read = Channel.CreateBounded<(int Index, JsonElement Feature, int Srid)>(256);
+        var valid = Channel.CreateBounded<ValidRecord>(256);
 
         async Task ReadAll()
         {

@@ -231,7 +231,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         TimeSpan staged, checkedIn;
         try
         {
-            await using (var source = RecordsAsync(reader, dataset, structure, crs, r => stager.Prepare(r, problems), problems, progress, read, 256, ct).GetAsyncEnumerator(ct))
+            await using (var source = RecordsAsync(reader, dataset, structure, crs, r => stager.Prepare(r, problems), problems, progress, read, ct).GetAsyncEnumerator(ct))
             {
                 var more = true;
                 while (more)
