@@ -61,31 +61,29 @@ public sealed class OutboxRecords(NpgsqlDataSource dataSource, Catalogue catalog
         where s.unit_code || ':' || s.purpose_code || ':' || s.user_type_code || ':' || s.year = any($1)
         """;
 
-    // The zones in their v2 structure (keyed by plan or price table and zone code); a zone's
-    // commune is its unit when that is a commune.
-    private const string PlanningZonesSql = """
-        select z.id::text, case when length(z.unit_code) = 5 then z.unit_code end,
-               (extract(epoch from z.valid_from) * 1000000)::bigint,
-               json_build_object('type', 'Feature', 'id', z.id,
-                 'geometry', ST_AsGeoJSON(ST_Transform(z.geom, 4326), 7)::json,
-                 'properties', json_strip_nulls(json_build_object(
-                   'plan_code', z.plan_code, 'zone_code', z.zone_code, 'plan_kind', z.plan_kind,
-                   'planned_purpose_code', z.planned_purpose_code, 'period_from', z.period_from, 'period_to', z.period_to,
-                   'unit_code', z.unit_code, 'approved_by', z.approved_by)))::text
-        from land.planning_zones z where z.id = any($1::text[]::bigint[])
-        """;
+    // The zones in their v2 structure (keyed by plan or price table and zone code).
+    private static readonly string PlanningZonesSql = ZonesSql("land.planning_zones", """
+        'plan_code', z.plan_code, 'zone_code', z.zone_code, 'plan_kind', z.plan_kind,
+        'planned_purpose_code', z.planned_purpose_code, 'period_from', z.period_from, 'period_to', z.period_to,
+        'unit_code', z.unit_code, 'approved_by', z.approved_by
+        """);
 
-    private const string PriceZonesSql = """
+    private static readonly string PriceZonesSql = ZonesSql("land.price_zones", """
+        'price_table', z.price_table, 'zone_code', z.zone_code, 'land_type_code', z.land_type_code,
+        'road_name', z.road_name, 'segment_from', z.segment_from, 'segment_to', z.segment_to,
+        'position', z.position, 'price_per_m2', z.price_per_m2, 'effective_from', z.effective_from,
+        'effective_to', z.effective_to, 'unit_code', z.unit_code
+        """);
+
+    // One zone table's records: a zone's commune is its unit when that is a commune; unset
+    // properties are left out, as the structure asks. (table and properties are this class's constants.)
+    private static string ZonesSql(string table, string properties) => $"""
         select z.id::text, case when length(z.unit_code) = 5 then z.unit_code end,
                (extract(epoch from z.valid_from) * 1000000)::bigint,
                json_build_object('type', 'Feature', 'id', z.id,
                  'geometry', ST_AsGeoJSON(ST_Transform(z.geom, 4326), 7)::json,
-                 'properties', json_strip_nulls(json_build_object(
-                   'price_table', z.price_table, 'zone_code', z.zone_code, 'land_type_code', z.land_type_code,
-                   'road_name', z.road_name, 'segment_from', z.segment_from, 'segment_to', z.segment_to,
-                   'position', z.position, 'price_per_m2', z.price_per_m2, 'effective_from', z.effective_from,
-                   'effective_to', z.effective_to, 'unit_code', z.unit_code)))::text
-        from land.price_zones z where z.id = any($1::text[]::bigint[])
+                 'properties', json_strip_nulls(json_build_object({properties})))::text
+        from {table} z where z.id = any($1::text[]::bigint[])
         """;
 
     // Events never change: their version is their time, their record the event itself.
