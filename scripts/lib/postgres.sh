@@ -73,6 +73,18 @@ wait_while_stopping() {
   done
 }
 
+# PostgreSQL's default 128 MB of shared buffers is smaller than the land tables and their indexes
+# once a province is loaded: a large submission then spends a good part of its time reading and
+# evicting pages (docs/performance.md, ingest). A quarter of the memory, as PostgreSQL's own
+# tuning advice has it, at most 1 GB (this is one machine's local cluster, beside the hub).
+shared_buffers_mb() {
+  local total_kb; total_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+  local mb=$((total_kb / 4 / 1024))
+  [ "$mb" -gt 1024 ] && mb=1024
+  [ "$mb" -lt 128 ] && mb=128
+  echo "$mb"
+}
+
 # start_cluster DIR PORT: initdb on first use (password auth, superuser "datahub"), then start
 # it on 127.0.0.1:PORT with its socket in DIR/run. Writes DIR.password on first use.
 start_cluster() {
@@ -106,7 +118,7 @@ start_cluster() {
     CLUSTER_STARTED_HERE=0
   else
     as_cluster_owner "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1" start >/dev/null \
+      -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c shared_buffers=$(shared_buffers_mb)MB" start >/dev/null \
       || die "PostgreSQL did not start; see $dir/server.log"
     CLUSTER_STARTED_HERE=1
   fi

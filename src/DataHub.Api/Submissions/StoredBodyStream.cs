@@ -1,45 +1,75 @@
+using System.Data;
 using Npgsql;
 
 namespace DataHub.Api.Submissions;
 
 /// <summary>
 /// Reads a stored submission body chunk by chunk on a connection of its own (the applying
-/// transaction's connection is busy with COPY), holding one chunk at a time.
+/// transaction's connection is busy with COPY). Each chunk is streamed from the row into the
+/// caller's buffer: reading it into a byte array of its own allocated a megabyte on the large
+/// object heap per chunk, and those allocations set off a full garbage collection every second
+/// or so while a large batch was applied (docs/performance.md, ingest).
 /// </summary>
 public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id) : ForwardOnlyStream
 {
     private NpgsqlConnection? connection;
-    private byte[] chunk = [];
-    private int position;
+    private NpgsqlDataReader? row;
+    private Stream? chunk;
     private int next;
     private bool done;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (position == chunk.Length && !done)
+        while (!done && buffer.Length > 0)
         {
-            connection ??= await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("select chunk from submissions.bodies where submission_id = $1 and seq = $2", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            command.Parameters.Add(new NpgsqlParameter { Value = next++ });
-            if (await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes)
+            if (chunk is null && !await NextChunkAsync(cancellationToken))
             {
-                chunk = bytes;
-                position = 0;
+                break;
             }
-            else
+            var n = await chunk!.ReadAsync(buffer, cancellationToken);
+            if (n > 0)
             {
-                done = true;
+                return n;
             }
+            await CloseChunkAsync();
         }
-        var n = Math.Min(buffer.Length, chunk.Length - position);
-        chunk.AsMemory(position, n).CopyTo(buffer);
-        position += n;
-        return n;
+        return 0;
+    }
+
+    private async Task<bool> NextChunkAsync(CancellationToken ct)
+    {
+        connection ??= await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("select chunk from submissions.bodies where submission_id = $1 and seq = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = next++ });
+        row = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        if (!await row.ReadAsync(ct))
+        {
+            await CloseChunkAsync();
+            done = true;
+            return false;
+        }
+        chunk = await row.GetStreamAsync(0, ct);
+        return true;
+    }
+
+    private async Task CloseChunkAsync()
+    {
+        if (chunk is not null)
+        {
+            await chunk.DisposeAsync();
+            chunk = null;
+        }
+        if (row is not null)
+        {
+            await row.DisposeAsync();
+            row = null;
+        }
     }
 
     public override async ValueTask DisposeAsync()
     {
+        await CloseChunkAsync();
         if (connection is not null)
         {
             await connection.DisposeAsync();

@@ -30,7 +30,7 @@ public sealed partial class SubmissionService
             var reader = new FeatureReader(body, ndjson);
             await using (var records = RecordsAsync(reader, "parcels", structure, crs, r => direct.Prepare(r, problems), problems, progress, read, ct).GetAsyncEnumerator(ct))
             {
-                written = await ParcelDirectWrite.WriteAsync(connection, transaction, records, problems, ct);
+                written = await direct.WriteAsync(connection, transaction, records, problems, ct);
             }
             read.CheckEnd(reader);
         }

@@ -89,6 +89,21 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
             """));
     }
 
+    // The short way copies land uses with session_replication_role = replica (its parcel ids are
+    // its own, just copied), which fires none of land_uses' ordinary triggers. These do nothing for
+    // that copy; a trigger added to land_uses must be weighed there (ParcelDirectWrite.WriteAsync)
+    // before it joins this list.
+    [Fact]
+    public async Task land_uses_have_only_the_triggers_the_short_way_knows_it_skips()
+    {
+        var triggers = await hub.ScalarAsync<string>("""
+            select string_agg(tgname || ':' || tgenabled::text, ',' order by tgname) from pg_trigger
+            where tgrelid = 'land.land_uses'::regclass and not tgisinternal
+            """);
+
+        Assert.Equal("keep_version_on_delete:O,keep_version_on_update:O,record_deletes:O,record_inserts:O,record_updates:O,stamp_insert:O", triggers);
+    }
+
     public static TheoryData<string> Faults => new(Fault.Keys.Order());
 
     private static readonly Dictionary<string, Action<JsonObject>> Fault = new()
