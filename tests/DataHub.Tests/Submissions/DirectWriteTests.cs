@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace DataHub.Tests.Submissions;
 
 /// <summary>The seeded hub, with the submission service's log lines kept (which way each submission went).</summary>
-public sealed class SubmissionLogHubFixture : SeededHubFixture
+public class SubmissionLogHubFixture : SeededHubFixture
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
