@@ -1,6 +1,7 @@
 using DataHub.Api.Infrastructure.Api;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DataHub.Api.Land;
 using NetTopologySuite.Geometries;
 
@@ -15,7 +16,7 @@ public sealed record StagedParcel(ParcelRow Parcel, IReadOnlyList<LandUseRow> La
 /// checked here (the JSON Schema is the contract); rules that need the database (codes valid
 /// on a date, units, duplicates, geometry validity) are checked in SQL over the whole batch.
 /// </summary>
-public static class ParcelRecords
+public static partial class ParcelRecords
 {
     public const int MaxLandUses = 999; // land-use staging ids are record * 1000 + position
 
@@ -45,7 +46,7 @@ public static class ParcelRecords
             Problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
         }
 
-        var commune = Text(p, "commune_code", required: true, Problem, "^[0-9]{5}$", "a 5-digit commune code");
+        var commune = Text(p, "commune_code", required: true, Problem, CommuneCode(), "a 5-digit commune code");
         var sheet = Integer(p, "map_sheet", required: true, Problem);
         var number = Integer(p, "parcel_no", required: true, Problem);
         var retired = p.TryGetProperty("retired", out var r) && r.ValueKind == JsonValueKind.True;
@@ -58,7 +59,7 @@ public static class ParcelRecords
         var area = Number(p, "area_m2", required: true, Problem);
         var legal = Number(p, "legal_area_m2", required: false, Problem);
         var address = Text(p, "address", required: false, Problem, null, null);
-        var oldCommune = Text(p, "old_commune_code", required: false, Problem, "^[0-9]{5}$", "a 5-digit commune code");
+        var oldCommune = Text(p, "old_commune_code", required: false, Problem, CommuneCode(), "a 5-digit commune code");
         var oldSheet = Integer(p, "old_map_sheet", required: false, Problem);
         var oldNumber = Integer(p, "old_parcel_no", required: false, Problem);
         var registered = Date(p, "registered_on", required: true, Problem);
@@ -85,7 +86,7 @@ public static class ParcelRecords
                     n++;
                     continue;
                 }
-                var purpose = Text(use, "purpose_code", required: true, UseProblem, "^[A-Z]{3}$", "a 3-letter purpose code");
+                var purpose = Text(use, "purpose_code", required: true, UseProblem, PurposeCode(), "a 3-letter purpose code");
                 var useArea = Number(use, "area_m2", required: true, UseProblem);
                 var longTerm = Boolean(use, "long_term", required: true, UseProblem);
                 var until = Date(use, "use_until", required: false, UseProblem);
@@ -171,7 +172,15 @@ public static class ParcelRecords
         return false;
     }
 
-    private static string? Text(JsonElement o, string name, bool required, Action<string, string> problem, string? pattern, string? what)
+    // Generated at build time: Regex.IsMatch(text, pattern) ran the regex interpreter for every
+    // record on the checking threads.
+    [GeneratedRegex("^[0-9]{5}$")]
+    private static partial Regex CommuneCode();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex PurposeCode();
+
+    private static string? Text(JsonElement o, string name, bool required, Action<string, string> problem, Regex? pattern, string? what)
     {
         if (!Present(o, name, required, problem, out var v))
         {
@@ -183,7 +192,7 @@ public static class ParcelRecords
             return null;
         }
         var text = v.GetString()!;
-        if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        if (pattern is not null && !pattern.IsMatch(text))
         {
             problem($"properties.{name}", $"{name} '{text}' is not {what}.");
             return null;
