@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -63,10 +62,7 @@ public sealed class DirectWriteRoleTests(LimitedRoleHubFixture hub) : IClassFixt
         Assert.False(await hub.ScalarAsync<bool>("select has_parameter_privilege($1, 'session_replication_role', 'SET')", hub.Role));
         var features = Enumerable.Range(0, 2_500).Select(n => Parcels.GridFeature(n, 970)).ToArray();
 
-        var response = await SubmitRequests.PostAsync(client, "/api/v1/datasets/parcels/submissions", Parcels.Collection(features), respondAsync: true);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var status = response.Headers.Location!;
-        var end = await AsyncSubmissionTests.WaitForEndAsync(client, status);
+        var (status, end) = await SubmitRequests.StoredAsync(client, "/api/v1/datasets/parcels/submissions", Parcels.Collection(features));
 
         Assert.Equal("applied", end.GetProperty("status").GetString());
         Assert.True(hub.Said(status, "copied into the land tables"), string.Join('\n', hub.Lines));

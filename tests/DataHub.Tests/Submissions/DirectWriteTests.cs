@@ -54,12 +54,7 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
         return features;
     }
 
-    private async Task<(Uri Status, JsonElement End)> SubmitAsync(string body)
-    {
-        var response = await SubmitRequests.PostAsync(client, Url, body, respondAsync: true);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (response.Headers.Location!, await AsyncSubmissionTests.WaitForEndAsync(client, response.Headers.Location!));
-    }
+    private Task<(Uri Status, JsonElement End)> SubmitAsync(string body) => SubmitRequests.StoredAsync(client, Url, body);
 
     private Task<long> ParcelsOnSheetAsync(int sheet) =>
         hub.ScalarAsync<long>("select count(*) from land.parcels where commune_code = $1 and map_sheet = $2", Parcels.Commune, sheet);

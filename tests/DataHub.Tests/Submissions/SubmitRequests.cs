@@ -21,6 +21,18 @@ public static class SubmitRequests
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Sends the body with Prefer: respond-async, checks that it was stored (202), and waits until
+    /// its status URL says it has ended: the status URL, and the submission as it ended.
+    /// </summary>
+    public static async Task<(Uri Status, JsonElement End)> StoredAsync(HttpClient client, string url, string body)
+    {
+        var response = await PostAsync(client, url, body, respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var status = response.Headers.Location!;
+        return (status, await AsyncSubmissionTests.WaitForEndAsync(client, status));
+    }
+
     /// <summary>The answer's JSON, after checking its status (the body is in the failure message).</summary>
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
