@@ -12,14 +12,19 @@ select json_build_object('type','FeatureCollection','crs',json_build_object('typ
 from (select * from land.parcels where id <= $3 order by id) p" >"$2"
 }
 
-# settle_sql FILE: each load starts from a settled database: what the seed and the previous load
-# wrote vacuumed and checkpointed, as in a database in service, instead of autovacuum running
-# beside the load timed. The report facts are brought up to date first, as the hub's facts worker
-# does and under its lock: otherwise the worker's refresh after the previous load (a whole rebuild
-# when a load adds more than a fifth of the parcels) can fall into the next one
-# (docs/performance.md, ingest).
-settle_sql() {
-  cat >"$1" <<'SQL'
+# ingest_prepare SCRATCH: what tests/bench/ingest.sh is given besides the hub and the file:
+# ogr_pg (ogr2ogr's connection to the bench database), postmaster (the cluster's pid, for
+# PostgreSQL's CPU), and INGEST_SETTLE, run before each load. Each load starts from a settled
+# database: what the seed and the previous load wrote vacuumed and checkpointed, as in a database
+# in service, instead of autovacuum running beside the load timed. The report facts are brought up
+# to date first, as the hub's facts worker does and under its lock: otherwise the worker's refresh
+# after the previous load (a whole rebuild when a load adds more than a fifth of the parcels) can
+# fall into the next one (docs/performance.md, ingest). Needs CLUSTER_PORT, CLUSTER_PASSWORD and
+# CLUSTER_DIR (start_cluster).
+ingest_prepare() {
+  ogr_pg="PG:host=127.0.0.1 port=$CLUSTER_PORT user=datahub password=$CLUSTER_PASSWORD dbname=bench"
+  postmaster=$(as_cluster_owner head -n 1 "$CLUSTER_DIR/postmaster.pid")
+  cat >"$1/settle.sql" <<'SQL'
 begin isolation level repeatable read;
 select pg_advisory_xact_lock(hashtext('reports.rebuild_facts'));
 set local work_mem = '256MB';
@@ -28,4 +33,5 @@ commit;
 vacuum (analyze);
 checkpoint;
 SQL
+  export INGEST_SETTLE="psql -h 127.0.0.1 -p $CLUSTER_PORT -U datahub -d bench -v ON_ERROR_STOP=1 -q -f '$1/settle.sql'"
 }
