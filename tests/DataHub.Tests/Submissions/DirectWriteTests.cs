@@ -104,6 +104,8 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
     private static readonly Dictionary<string, Action<JsonObject>> Fault = new()
     {
         ["self-intersection"] = f => f["geometry"]!["coordinates"] = JsonNode.Parse("[[[[590040,1300000],[590060,1300025],[590060,1300000],[590040,1300025],[590040,1300000]]]]"),
+        // A ring that touches itself at a corner: edges that meet without crossing (SimplePolygons leaves it to IsValid).
+        ["ring touching itself"] = f => f["geometry"]!["coordinates"] = JsonNode.Parse("[[[[590040,1300000],[590060,1300000],[590050,1300012],[590060,1300025],[590040,1300025],[590050,1300012],[590040,1300000]]]]"),
         ["unit not valid on the registration date"] = f => f["properties"]!["registered_on"] = "2026-01-01",
         ["purpose code unknown"] = f => f["properties"]!["land_uses"]![0]!["purpose_code"] = "XYZ",
         ["origin code unknown"] = f => f["properties"]!["land_uses"]![0]!["origin_code"] = "ZZZ",
