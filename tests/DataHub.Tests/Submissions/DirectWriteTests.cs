@@ -99,6 +99,18 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
         Assert.Equal("keep_version_on_delete:O,keep_version_on_update:O,record_deletes:O,record_inserts:O,record_updates:O,stamp_insert:O", triggers);
     }
 
+    // Each index is paid for by every land use a submission writes: only those a lookup uses
+    // (schemas/sql/0103 and 0108 dropped two that none did).
+    [Fact]
+    public async Task land_uses_carry_only_the_indexes_their_lookups_use()
+    {
+        var indexes = await hub.ScalarAsync<string>("""
+            select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname = 'land' and tablename = 'land_uses'
+            """);
+
+        Assert.Equal("land_uses_parcel_purpose,land_uses_pkey", indexes);
+    }
+
     public static TheoryData<string> Faults => new(Fault.Keys.Order());
 
     private static readonly Dictionary<string, Action<JsonObject>> Fault = new()
