@@ -26,12 +26,14 @@ public static partial class ParcelRecords
 
     public static StagedParcel? Read(int index, JsonElement feature, int srid, ProblemList problems)
     {
-        string? id = feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("id", out var idElement)
-            ? idElement.ToString() : null;
         var before = problems.Count;
-        void Problem(string path, string message) => problems.Add(new SubmissionProblem(index, id, path, message));
+        // Made once per record and only used on a problem: a delegate made at each call, the
+        // feature's id as text and each land use's path were most of what a valid record allocated.
+        Action<string, string> problem = (path, message) => problems.Add(new SubmissionProblem(index,
+            feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("id", out var id) ? id.ToString() : null, path, message));
+        void Problem(string path, string message) => problem(path, message);
 
-        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Feature"u8))
         {
             Problem("", "A record must be a GeoJSON Feature (an object with \"type\": \"Feature\").");
             return null;
@@ -41,14 +43,17 @@ public static partial class ParcelRecords
             Problem("properties", "The feature has no properties object.");
             return null;
         }
-        foreach (var property in p.EnumerateObject().Where(x => !Known.Contains(x.Name)))
+        foreach (var property in p.EnumerateObject())
         {
-            Problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
+            if (!IsKnown(property))
+            {
+                Problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
+            }
         }
 
-        var commune = Text(p, "commune_code", required: true, Problem, CommuneCode(), "a 5-digit commune code");
-        var sheet = Integer(p, "map_sheet", required: true, Problem);
-        var number = Integer(p, "parcel_no", required: true, Problem);
+        var commune = Text(p, "commune_code", required: true, problem, CommuneCode(), "a 5-digit commune code");
+        var sheet = Integer(p, "map_sheet", required: true, problem);
+        var number = Integer(p, "parcel_no", required: true, problem);
         var retired = p.TryGetProperty("retired", out var r) && r.ValueKind == JsonValueKind.True;
         if (retired)
         {
@@ -56,13 +61,13 @@ public static partial class ParcelRecords
             return problems.Count > before ? null : new StagedParcel(
                 new ParcelRow(index, commune!, (int)sheet!, (int)number!, 1, null, null, null, null, null, DateOnly.MinValue, Empty), [], true);
         }
-        var area = Number(p, "area_m2", required: true, Problem);
-        var legal = Number(p, "legal_area_m2", required: false, Problem);
-        var address = Text(p, "address", required: false, Problem, null, null);
-        var oldCommune = Text(p, "old_commune_code", required: false, Problem, CommuneCode(), "a 5-digit commune code");
-        var oldSheet = Integer(p, "old_map_sheet", required: false, Problem);
-        var oldNumber = Integer(p, "old_parcel_no", required: false, Problem);
-        var registered = Date(p, "registered_on", required: true, Problem);
+        var area = Number(p, "area_m2", required: true, problem);
+        var legal = Number(p, "legal_area_m2", required: false, problem);
+        var address = Text(p, "address", required: false, problem, null, null);
+        var oldCommune = Text(p, "old_commune_code", required: false, problem, CommuneCode(), "a 5-digit commune code");
+        var oldSheet = Integer(p, "old_map_sheet", required: false, problem);
+        var oldNumber = Integer(p, "old_parcel_no", required: false, problem);
+        var registered = Date(p, "registered_on", required: true, problem);
 
         var uses = new List<LandUseRow>();
         if (!p.TryGetProperty("land_uses", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
@@ -78,23 +83,24 @@ public static partial class ParcelRecords
             var n = 0;
             foreach (var use in list.EnumerateArray())
             {
-                var at = $"properties.land_uses[{n}]";
-                void UseProblem(string path, string message) => Problem(at + path[path.IndexOf('.', StringComparison.Ordinal)..], message);
+                var position = n;
+                string At() => $"properties.land_uses[{position}]";
+                Action<string, string> useProblem = (path, message) => Problem(At() + path[path.IndexOf('.', StringComparison.Ordinal)..], message);
                 if (use.ValueKind != JsonValueKind.Object)
                 {
-                    Problem(at, "A land use must be an object.");
+                    Problem(At(), "A land use must be an object.");
                     n++;
                     continue;
                 }
-                var purpose = Text(use, "purpose_code", required: true, UseProblem, PurposeCode(), "a 3-letter purpose code");
-                var useArea = Number(use, "area_m2", required: true, UseProblem);
-                var longTerm = Boolean(use, "long_term", required: true, UseProblem);
-                var until = Date(use, "use_until", required: false, UseProblem);
-                var origin = Text(use, "origin_code", required: true, UseProblem, null, null);
-                var main = Boolean(use, "is_main", required: true, UseProblem);
+                var purpose = Text(use, "purpose_code", required: true, useProblem, PurposeCode(), "a 3-letter purpose code");
+                var useArea = Number(use, "area_m2", required: true, useProblem);
+                var longTerm = Boolean(use, "long_term", required: true, useProblem);
+                var until = Date(use, "use_until", required: false, useProblem);
+                var origin = Text(use, "origin_code", required: true, useProblem, null, null);
+                var main = Boolean(use, "is_main", required: true, useProblem);
                 if (longTerm == false && until is null && use.TryGetProperty("long_term", out _))
                 {
-                    Problem($"{at}.use_until", "A land use that is not long-term needs use_until.");
+                    Problem($"{At()}.use_until", "A land use that is not long-term needs use_until.");
                 }
                 if (purpose is not null && useArea is not null && longTerm is not null && origin is not null && main is not null)
                 {
@@ -158,6 +164,27 @@ public static partial class ParcelRecords
     }
 
     private static readonly MultiPolygon Empty = new([]);
+
+    private static readonly byte[][] KnownUtf8 = [.. Known.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    // The name's bytes as written, against the known names: reading it as a string allocated one
+    // per property of every record. A name written with escapes is read as text.
+    private static bool IsKnown(JsonProperty property)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            return Known.Contains(property.Name);
+        }
+        foreach (var name in KnownUtf8)
+        {
+            if (raw.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static bool Present(JsonElement o, string name, bool required, Action<string, string> problem, out JsonElement value)
     {

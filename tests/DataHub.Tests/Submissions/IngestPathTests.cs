@@ -50,6 +50,7 @@ public sealed class IngestPathTests(SeededHubFixture hub) : IClassFixture<Seeded
             await SubmitRequests.PostAsync(client, Url, Parcels.Collection(Parcels.Feature(2, sheet: 931), feature)), HttpStatusCode.UnprocessableEntity);
         var only = Assert.Single(problem.GetProperty("problems").EnumerateArray());
         Assert.Equal(1, only.GetProperty("record").GetInt32());
+        Assert.Equal("rec-1", only.GetProperty("id").GetString());
         Assert.Equal("properties.land_uses", only.GetProperty("path").GetString());
         Assert.Equal("The land uses add up to 400 m², the parcel has 500 m².", only.GetProperty("message").GetString());
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 931"));
