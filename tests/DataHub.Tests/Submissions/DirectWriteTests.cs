@@ -111,6 +111,30 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
         Assert.Equal("land_uses_parcel_purpose,land_uses_pkey", indexes);
     }
 
+    // Partners hear of the short way's parcels as of any: the change feed's rows are routed to the outbox.
+    [Fact]
+    public async Task an_all_new_batch_copied_straight_is_routed_to_the_outbox_parcel_by_parcel()
+    {
+        await hub.ExecuteAsWriterAsync("update outbox.routes set enabled = true where dataset_id = 'parcels'");
+        try
+        {
+            var (status, end) = await SubmitAsync(Parcels.Collection(Batch(935)));
+
+            Assert.Equal("applied", end.GetProperty("status").GetString());
+            Assert.True(hub.Said(status, Direct), string.Join('\n', hub.Lines));
+            var targets = await hub.ScalarAsync<long>("select count(*) from outbox.routes where dataset_id = 'parcels' and enabled");
+            Assert.True(targets > 0, "no route for parcels to enable");
+            Assert.Equal(Records * targets, await hub.ScalarAsync<long>("""
+                select count(*) from outbox.messages m join land.parcels p on m.entity_key = p.id::text
+                where m.dataset_id = 'parcels' and m.change = 'insert' and p.map_sheet = 935
+                """));
+        }
+        finally
+        {
+            await hub.ExecuteAsWriterAsync("update outbox.routes set enabled = false where dataset_id = 'parcels'");
+        }
+    }
+
     public static TheoryData<string> Faults => new(Fault.Keys.Order());
 
     private static readonly Dictionary<string, Action<JsonObject>> Fault = new()
