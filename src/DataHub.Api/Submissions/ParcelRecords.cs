@@ -31,23 +31,22 @@ public static partial class ParcelRecords
         // feature's id as text and each land use's path were most of what a valid record allocated.
         Action<string, string> problem = (path, message) => problems.Add(new SubmissionProblem(index,
             feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("id", out var id) ? id.ToString() : null, path, message));
-        void Problem(string path, string message) => problem(path, message);
 
         if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Feature"u8))
         {
-            Problem("", "A record must be a GeoJSON Feature (an object with \"type\": \"Feature\").");
+            problem("", "A record must be a GeoJSON Feature (an object with \"type\": \"Feature\").");
             return null;
         }
         if (!feature.TryGetProperty("properties", out var p) || p.ValueKind != JsonValueKind.Object)
         {
-            Problem("properties", "The feature has no properties object.");
+            problem("properties", "The feature has no properties object.");
             return null;
         }
         foreach (var property in p.EnumerateObject())
         {
             if (!IsKnown(property))
             {
-                Problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
+                problem($"properties.{property.Name}", $"Unknown property '{property.Name}' (the parcels structure has: {string.Join(", ", Known)}).");
             }
         }
 
@@ -72,11 +71,11 @@ public static partial class ParcelRecords
         var uses = new List<LandUseRow>();
         if (!p.TryGetProperty("land_uses", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
-            Problem("properties.land_uses", "land_uses must be a non-empty array of the parcel's land uses.");
+            problem("properties.land_uses", "land_uses must be a non-empty array of the parcel's land uses.");
         }
         else if (list.GetArrayLength() > MaxLandUses)
         {
-            Problem("properties.land_uses", $"At most {MaxLandUses} land uses per parcel.");
+            problem("properties.land_uses", $"At most {MaxLandUses} land uses per parcel.");
         }
         else
         {
@@ -85,10 +84,10 @@ public static partial class ParcelRecords
             {
                 var position = n;
                 string At() => $"properties.land_uses[{position}]";
-                Action<string, string> useProblem = (path, message) => Problem(At() + path[path.IndexOf('.', StringComparison.Ordinal)..], message);
+                Action<string, string> useProblem = (path, message) => problem(At() + path[path.IndexOf('.', StringComparison.Ordinal)..], message);
                 if (use.ValueKind != JsonValueKind.Object)
                 {
-                    Problem(At(), "A land use must be an object.");
+                    problem(At(), "A land use must be an object.");
                     n++;
                     continue;
                 }
@@ -100,7 +99,7 @@ public static partial class ParcelRecords
                 var main = Boolean(use, "is_main", required: true, useProblem);
                 if (longTerm == false && until is null && use.TryGetProperty("long_term", out _))
                 {
-                    Problem($"{At()}.use_until", "A land use that is not long-term needs use_until.");
+                    problem($"{At()}.use_until", "A land use that is not long-term needs use_until.");
                 }
                 if (purpose is not null && useArea is not null && longTerm is not null && origin is not null && main is not null)
                 {
@@ -114,11 +113,11 @@ public static partial class ParcelRecords
                 var mains = uses.Count(u => u.IsMain);
                 if (mains != 1)
                 {
-                    Problem("properties.land_uses", $"A parcel has exactly one main land use; this one has {mains}.");
+                    problem("properties.land_uses", $"A parcel has exactly one main land use; this one has {mains}.");
                 }
                 if (area is { } parcelArea && uses.Sum(u => u.AreaM2) is var total && Math.Abs(total - parcelArea) > 0.5m)
                 {
-                    Problem("properties.land_uses", string.Create(CultureInfo.InvariantCulture, $"The land uses add up to {total} m², the parcel has {parcelArea} m²."));
+                    problem("properties.land_uses", string.Create(CultureInfo.InvariantCulture, $"The land uses add up to {total} m², the parcel has {parcelArea} m²."));
                 }
             }
         }
@@ -126,7 +125,7 @@ public static partial class ParcelRecords
         MultiPolygon? geometry = null;
         if (!feature.TryGetProperty("geometry", out var g) || g.ValueKind != JsonValueKind.Object)
         {
-            Problem("geometry", "The parcel needs a Polygon or MultiPolygon geometry.");
+            problem("geometry", "The parcel needs a Polygon or MultiPolygon geometry.");
         }
         else
         {
@@ -141,13 +140,13 @@ public static partial class ParcelRecords
                 };
                 MultiPolygon? Fail(string kind)
                 {
-                    Problem("geometry", $"A parcel's geometry must be a Polygon or MultiPolygon, not {kind}.");
+                    problem("geometry", $"A parcel's geometry must be a Polygon or MultiPolygon, not {kind}.");
                     return null;
                 }
             }
             catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
             {
-                Problem("geometry", $"The geometry is not valid GeoJSON: {e.Message}");
+                problem("geometry", $"The geometry is not valid GeoJSON: {e.Message}");
             }
         }
         if (geometry is not null)

@@ -33,22 +33,13 @@ public static class SimplePolygons
         {
             return false;
         }
-        var ring = polygon.ExteriorRing.CoordinateSequence;
-        var n = ring.Count - 1; // edges; the last corner repeats the first
+        var n = polygon.ExteriorRing.NumPoints - 1; // edges; the last corner repeats the first
         if (n < 3 || n > MaxCorners)
         {
             return false;
         }
-        var c = new Coordinate[n + 1];
-        for (var i = 0; i <= n; i++)
-        {
-            c[i] = ring.GetCoordinate(i);
-            if (!double.IsFinite(c[i].X) || !double.IsFinite(c[i].Y))
-            {
-                return false;
-            }
-        }
-        if (!c[0].Equals2D(c[n]))
+        var c = polygon.ExteriorRing.Coordinates;
+        if (!c[0].Equals2D(c[n]) || Array.Exists(c, x => !double.IsFinite(x.X) || !double.IsFinite(x.Y)))
         {
             return false;
         }
@@ -56,7 +47,7 @@ public static class SimplePolygons
         {
             // Neighbouring edges i and i + 1 share one corner: they may go on along one line (a
             // corner on a straight side, common in surveys) but not turn back onto each other.
-            var (a, b, next) = (c[i], c[i + 1], c[(i + 2) % n == 0 ? n : (i + 2) % n]);
+            var (a, b, next) = (c[i], c[i + 1], c[(i + 2) % n]); // c[0] is c[n]
             if (a.Equals2D(b))
             {
                 return false; // a repeated corner: valid or not, IsValid decides
