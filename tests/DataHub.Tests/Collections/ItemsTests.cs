@@ -223,16 +223,25 @@ public sealed class ItemsTests(SeededHubFixture hub) : IClassFixture<SeededHubFi
     [Fact]
     public async Task an_unchanged_page_answers_304_to_its_etag_until_the_data_changes()
     {
-        var first = await client.GetAsync($"{Parcels}?limit=3&map_sheet=2");
-        var etag = first.Headers.ETag;
-        Assert.NotNull(etag);
-        using var again = new HttpRequestMessage(HttpMethod.Get, $"{Parcels}?limit=3&map_sheet=2");
-        again.Headers.IfNoneMatch.Add(etag);
-        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+        // The version behind the ETag also changes whenever the transactions running on the server
+        // change (catalog.dataset_version), and the suite's other classes run theirs beside this
+        // one: a pair of requests that met such a change is taken again, at most twenty times.
+        System.Net.Http.Headers.EntityTagHeaderValue? etag = null;
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 20 && answers.LastOrDefault() != HttpStatusCode.NotModified; attempt++)
+        {
+            etag = (await client.GetAsync($"{Parcels}?limit=3&map_sheet=2")).Headers.ETag;
+            Assert.NotNull(etag);
+            using var again = new HttpRequestMessage(HttpMethod.Get, $"{Parcels}?limit=3&map_sheet=2");
+            again.Headers.IfNoneMatch.Add(etag);
+            answers.Add((await client.SendAsync(again)).StatusCode);
+        }
+        Assert.All(answers, answer => Assert.True(answer is HttpStatusCode.OK or HttpStatusCode.NotModified, $"answered {answer}"));
+        Assert.Equal(HttpStatusCode.NotModified, answers[^1]);
 
         await hub.ExecuteAsWriterAsync("update land.parcels set legal_area_m2 = legal_area_m2 + 1 where id = 600");
         using var afterChange = new HttpRequestMessage(HttpMethod.Get, $"{Parcels}?limit=3&map_sheet=2");
-        afterChange.Headers.IfNoneMatch.Add(etag);
+        afterChange.Headers.IfNoneMatch.Add(etag!);
         var changed = await client.SendAsync(afterChange);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.NotEqual(etag, changed.Headers.ETag);
