@@ -107,6 +107,47 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
     }
 
     [Fact]
+    public async Task a_stored_submission_reports_how_many_records_it_has_read_while_it_is_applied()
+    {
+        // The land uses are locked: the worker copies the first chunk's parcels and then waits at
+        // their land uses, while its reader goes on as far as its buffers let it.
+        await using var connection = new NpgsqlConnection(hub.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("lock table land.land_uses in exclusive mode", connection, hold))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        const int records = 20_000;
+        var features = Enumerable.Range(0, records).Select(n => Parcels.GridFeature(n, 924)).ToArray();
+        var response = await SubmitAsync(Parcels.Collection(features), "async-progress");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var status = response.Headers.Location!;
+
+        JsonElement going = default;
+        for (var i = 0; i < 240; i++)
+        {
+            going = JsonDocument.Parse(await client.GetStringAsync(status)).RootElement;
+            if (going.TryGetProperty("recordsRead", out var p) && p.ValueKind == JsonValueKind.Number && p.GetInt32() >= 1000)
+            {
+                break;
+            }
+            await Task.Delay(250);
+        }
+        Assert.Equal("processing", going.GetProperty("status").GetString());
+        var read = going.GetProperty("recordsRead").GetInt32();
+        Assert.True(read is >= 1000 and < records && read % 1000 == 0, going.ToString());
+        Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 924"));
+
+        await hold.CommitAsync();
+        var done = await WaitForEndAsync(client, status);
+        Assert.Equal("applied", done.GetProperty("status").GetString());
+        Assert.Equal(records, done.GetProperty("inserted").GetInt32());
+        Assert.False(done.TryGetProperty("recordsRead", out var left) && left.ValueKind != JsonValueKind.Null, done.ToString());
+        Assert.Equal(0L, await hub.ScalarAsync<long>($"select count(*) from submissions.progress where submission_id = '{done.GetProperty("id").GetString()}'"));
+    }
+
+    [Fact]
     public async Task a_wait_preference_that_is_not_a_number_of_seconds_is_ignored_as_the_prefer_header_asks()
     {
         var response = await SubmitAsync(Parcels.Collection(Parcels.GridFeature(0, 923)), "async-wait-bad");
