@@ -24,6 +24,30 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
         throw new Xunit.Sdk.XunitException($"{status} did not finish within {seconds} s");
     }
 
+    /// <summary>land.land_uses locked in exclusive mode until released: a worker applying a submission waits at its land uses meanwhile.</summary>
+    private sealed class LandUsesLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<LandUsesLock> TakeAsync(string connectionString)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("lock table land.land_uses in exclusive mode", connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            return new LandUsesLock(connection, transaction);
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     private Task<HttpResponseMessage> SubmitAsync(string body, string key) =>
         SubmitRequests.PostAsync(client, Url, body, key, respondAsync: true);
 
@@ -76,13 +100,7 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
     public async Task a_status_request_that_prefers_to_wait_is_answered_when_the_submission_ends_and_not_before()
     {
         // The land uses are locked, so the worker's merge cannot end until this test lets it.
-        await using var connection = new NpgsqlConnection(hub.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var hold = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("lock table land.land_uses in exclusive mode", connection, hold))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+        await using var hold = await LandUsesLock.TakeAsync(hub.Database.ConnectionString);
         var response = await SubmitAsync(Parcels.Collection(Parcels.GridFeature(0, 922)), "async-wait");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var status = response.Headers.Location!;
@@ -98,7 +116,7 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
         await Task.Delay(500);
         Assert.False(waiting.IsCompleted, "the status request answered while the submission was still going");
         // ...and answers with the result once it has.
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         var answer = await waiting;
         Assert.Equal("wait=30", answer.Headers.GetValues("Preference-Applied").Single());
         var done = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
@@ -111,13 +129,7 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
     {
         // The land uses are locked: the worker copies the first chunk's parcels and then waits at
         // their land uses, while its reader goes on as far as its buffers let it.
-        await using var connection = new NpgsqlConnection(hub.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var hold = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("lock table land.land_uses in exclusive mode", connection, hold))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+        await using var hold = await LandUsesLock.TakeAsync(hub.Database.ConnectionString);
         const int records = 20_000;
         var features = Enumerable.Range(0, records).Select(n => Parcels.GridFeature(n, 924)).ToArray();
         var response = await SubmitAsync(Parcels.Collection(features), "async-progress");
@@ -139,7 +151,7 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
         Assert.True(read is >= 1000 and < records && read % 1000 == 0, going.ToString());
         Assert.Equal(0L, await hub.ScalarAsync<long>("select count(*) from land.parcels where map_sheet = 924"));
 
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         var done = await WaitForEndAsync(client, status);
         Assert.Equal("applied", done.GetProperty("status").GetString());
         Assert.Equal(records, done.GetProperty("inserted").GetInt32());
