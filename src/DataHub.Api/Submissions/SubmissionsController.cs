@@ -164,10 +164,13 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
     private SubmissionResult ToResult(SubmissionStore.Stored s)
     {
         var self = $"{OgcLinks.Base(Request)}/api/v1/datasets/{s.Dataset}/submissions/{s.Id}";
-        // 'received' with progress means a worker is reading it now.
-        var status = s.Status == "received" && s.Progress is not null ? "processing" : s.Status;
+        // 'received' with progress means a worker is reading it now. An ended submission's count
+        // is gone a moment after it ends (the worker removes it once its transaction has
+        // committed): it is not shown meanwhile.
+        var reading = s.Status == "received" ? s.Progress : null;
+        var status = reading is not null ? "processing" : s.Status;
         return new SubmissionResult(s.Id, s.Dataset, s.Structure, status, s.Mode, s.Received, s.Inserted, s.Updated, s.Unchanged, s.Retired,
-            s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt, s.Progress,
+            s.Rejected, s.ProblemCount, s.Problems, s.ReceivedAt, s.FinishedAt, reading,
             [new OgcLink(self, "self", "application/json", "This submission"),
              new OgcLink($"{OgcLinks.Base(Request)}/api/v1/schemas/{s.Dataset}/{s.Structure}", "describedby", "application/schema+json", "Exchange structure")]);
     }
