@@ -12,10 +12,15 @@ namespace DataHub.Api.Land;
 /// </summary>
 public static class LandCopy
 {
+    /// <summary>A parcel row's columns, as <see cref="WriteParcelAsync"/> and <see cref="EncodeParcel"/> give them.</summary>
+    public const string ParcelColumns = "id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom";
+
+    /// <summary>A land use row's columns after its id, as <see cref="WriteLandUseAsync"/> and <see cref="EncodeLandUse"/> give them.</summary>
+    public const string LandUseColumnsAfterId = "parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main";
+
     public static Task<ulong> ParcelsAsync(NpgsqlConnection connection, string table, IEnumerable<ParcelRow> rows, Action? onRow, CancellationToken ct) =>
         CopyAsync(connection, table,
-            "id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom",
-            rows, onRow, (w, r) => WriteParcelAsync(w, r, ct), ct);
+            ParcelColumns, rows, onRow, (w, r) => WriteParcelAsync(w, r, ct), ct);
 
     /// <summary>One parcel row's columns, in the order of <see cref="ParcelsAsync"/>'s column list (submissions copy with it too).</summary>
     public static async Task WriteParcelAsync(NpgsqlBinaryImporter w, ParcelRow r, CancellationToken ct)
@@ -32,6 +37,69 @@ public static class LandCopy
         await WriteNullableAsync(w, r.OldParcelNo, NpgsqlDbType.Integer, ct);
         await w.WriteAsync(r.RegisteredOn, NpgsqlDbType.Date, ct);
         await w.WriteAsync(r.Geometry, NpgsqlDbType.Geometry, ct);
+    }
+
+    /// <summary>
+    /// A parcel row in the order of <see cref="WriteParcelAsync"/>, encoded ahead for a raw binary
+    /// COPY (<see cref="CopyTuples"/>), its id left to be set at <see cref="CopyTuples.FirstValue"/>.
+    /// False, with the buffer as it was, when the geometry has a third ordinate (the caller leaves that way).
+    /// </summary>
+    public static bool EncodeParcel(CopyTuples t, ParcelRow r)
+    {
+        var start = t.Length;
+        t.StartRow(12);
+        t.BigInt(r.Id);
+        t.Text(r.CommuneCode);
+        t.Int4(r.MapSheet);
+        t.Int4(r.ParcelNo);
+        t.Numeric(r.AreaM2);
+        t.Numeric(r.LegalAreaM2);
+        t.Text(r.Address);
+        t.Text(r.OldCommuneCode);
+        t.Int4(r.OldMapSheet);
+        t.Int4(r.OldParcelNo);
+        t.Date(r.RegisteredOn);
+        if (!t.MultiPolygon(r.Geometry))
+        {
+            t.Truncate(start);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A land use row in the order of <see cref="WriteLandUseAsync"/>, encoded ahead; its parcel_id at <see cref="CopyTuples.FirstValue"/>.</summary>
+    public static void EncodeLandUse(CopyTuples t, LandUseRow r)
+    {
+        t.StartRow(7);
+        t.BigInt(r.ParcelId);
+        t.Text(r.PurposeCode);
+        t.Numeric(r.AreaM2);
+        t.Bool(r.LongTerm);
+        t.Date(r.UseUntil);
+        t.Text(r.OriginCode);
+        t.Bool(r.IsMain);
+    }
+
+    /// <summary>
+    /// Rows encoded ahead (<see cref="CopyTuples"/>) as one raw binary COPY into
+    /// <paramref name="table"/>: <paramref name="write"/> sends the rows' bytes. The COPY ends
+    /// when this returns (a row PostgreSQL refuses raises its error then); when
+    /// <paramref name="write"/> throws, it is cancelled, so nothing of it is kept.
+    /// </summary>
+    public static async Task EncodedAsync(NpgsqlConnection connection, string table, string columns, Func<NpgsqlRawCopyStream, Task> write, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"copy {table} ({columns}) from stdin (format binary)", ct);
+        try
+        {
+            await copy.WriteAsync(CopyTuples.Header, ct);
+            await write(copy);
+            await copy.WriteAsync(CopyTuples.Trailer, ct);
+        }
+        catch
+        {
+            await copy.CancelAsync();
+            throw;
+        }
     }
 
     public static Task<ulong> LandUsesAsync(NpgsqlConnection connection, string table, IEnumerable<LandUseRow> rows, Action? onRow, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using DataHub.Api.Land;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -128,7 +129,7 @@ public sealed class ParcelDirectWrite
         {
             throw new AbandonedException($"record {record.Index}'s area_m2 does not match its geometry");
         }
-        return record with { Row = parcel };
+        return record with { Row = Encoded.Of(parcel) ?? throw new AbandonedException($"record {record.Index} has coordinates with a third ordinate") };
     }
 
     private static bool ValidOn<TKey>(Dictionary<TKey, List<(DateOnly From, DateOnly? To)>> map, TKey key, DateOnly day) where TKey : notnull =>
@@ -144,20 +145,20 @@ public sealed class ParcelDirectWrite
     /// <summary>
     /// Copies the records into land.parcels and land.land_uses, a chunk at a time: the parcels of
     /// a chunk under ids taken from their sequence, then the chunk's land uses, kept meanwhile
-    /// (memory bounded by the chunk). Returns the parcels written.
+    /// (memory bounded by the chunk). The rows come encoded (<see cref="Encoded"/>): this only
+    /// sets their ids and sends them. Returns the parcels written.
     /// </summary>
     public async Task<int> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IAsyncEnumerator<ValidRecord> records,
         ProblemList problems, CancellationToken ct)
     {
         var written = 0;
-        var uses = new List<LandUseRow>();
+        var chunk = new List<Encoded>(ChunkRecords);
         var more = await records.MoveNextAsync();
         while (more)
         {
             var ids = await TakeIdsAsync(connection, transaction, ChunkRecords, ct);
-            uses.Clear();
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                "copy land.parcels (id, commune_code, map_sheet, parcel_no, area_m2, legal_area_m2, address, old_commune_code, old_map_sheet, old_parcel_no, registered_on, geom) from stdin (format binary)", ct))
+            chunk.Clear();
+            await LandCopy.EncodedAsync(connection, "land.parcels", LandCopy.ParcelColumns, async copy =>
             {
                 for (var i = 0; i < ids.Length && more; i++, more = await records.MoveNextAsync())
                 {
@@ -165,14 +166,13 @@ public sealed class ParcelDirectWrite
                     {
                         throw new AbandonedException("a record has problems");
                     }
-                    var parcel = (StagedParcel)records.Current.Row!;
-                    await importer.StartRowAsync(ct);
-                    await LandCopy.WriteParcelAsync(importer, parcel.Parcel with { Id = ids[i] }, ct);
-                    uses.AddRange(parcel.LandUses.Select(u => u with { ParcelId = ids[i] }));
-                    written++;
+                    var parcel = (Encoded)records.Current.Row!;
+                    parcel.SetParcelId(ids[i]);
+                    await copy.WriteAsync(parcel.ParcelRow, ct);
+                    chunk.Add(parcel);
                 }
-                await importer.CompleteAsync(ct);
-            }
+            }, ct);
+            written += chunk.Count;
             // A new parcel's insert has put it in the change feed; its land uses are not recorded
             // again (schemas/sql/0102_changes_recorded_with.sql), as in the staged merge.
             // The land uses' foreign key is checked row by row (a lookup and a lock of the parcel
@@ -185,16 +185,13 @@ public sealed class ParcelDirectWrite
             await BatchSql.ExecuteAsync(connection, transaction, replicationRole is null
                 ? "select set_config('datahub.changes_recorded_with', 'land.land_uses', true)"
                 : "select set_config('datahub.changes_recorded_with', 'land.land_uses', true), set_config('session_replication_role', 'replica', true)", ct);
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                "copy land.land_uses (parcel_id, purpose_code, area_m2, long_term, use_until, origin_code, is_main) from stdin (format binary)", ct))
+            await LandCopy.EncodedAsync(connection, "land.land_uses", LandCopy.LandUseColumnsAfterId, async copy =>
             {
-                foreach (var u in uses)
+                foreach (var parcel in chunk)
                 {
-                    await importer.StartRowAsync(ct);
-                    await LandCopy.WriteLandUseAsync(importer, u, ct);
+                    await copy.WriteAsync(parcel.LandUseRows, ct);
                 }
-                await importer.CompleteAsync(ct);
-            }
+            }, ct);
             await BatchSql.ExecuteAsync(connection, transaction, replicationRole is null
                 ? "select set_config('datahub.changes_recorded_with', '', true)"
                 : "select set_config('datahub.changes_recorded_with', '', true), set_config('session_replication_role', $1, true)", ct,
@@ -205,6 +202,49 @@ public sealed class ParcelDirectWrite
             throw new AbandonedException("a record has problems");
         }
         return written;
+    }
+
+    /// <summary>
+    /// A record's rows as the writer sends them, encoded on a checking thread: its parcel's row,
+    /// then its land uses' rows, each with the parcel's id still to be set (the id is taken by the
+    /// writer, for its chunk).
+    /// </summary>
+    public sealed class Encoded(byte[] rows, int landUsesAt, int[] landUseStarts)
+    {
+        public ReadOnlyMemory<byte> ParcelRow => rows.AsMemory(0, landUsesAt);
+
+        public ReadOnlyMemory<byte> LandUseRows => rows.AsMemory(landUsesAt);
+
+        public void SetParcelId(long id)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(rows.AsSpan(CopyTuples.FirstValue), id);
+            foreach (var start in landUseStarts)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(rows.AsSpan(start + CopyTuples.FirstValue), id);
+            }
+        }
+
+        [ThreadStatic]
+        private static CopyTuples? scratch;
+
+        /// <summary>The record's rows encoded; null when its geometry has a third ordinate.</summary>
+        public static Encoded? Of(StagedParcel parcel)
+        {
+            var tuples = scratch ??= new CopyTuples();
+            tuples.Clear();
+            if (!LandCopy.EncodeParcel(tuples, parcel.Parcel))
+            {
+                return null;
+            }
+            var landUsesAt = tuples.Length;
+            var starts = new int[parcel.LandUses.Count];
+            for (var i = 0; i < starts.Length; i++)
+            {
+                starts[i] = tuples.Length;
+                LandCopy.EncodeLandUse(tuples, parcel.LandUses[i]);
+            }
+            return new Encoded(tuples.ToArray(), landUsesAt, starts);
+        }
     }
 
     // Ids for a chunk's parcels, so that their land uses can name them without asking back. The
