@@ -76,6 +76,18 @@ public sealed class ParcelDirectWrite
         return new ParcelDirectWrite(units, codes, box, reader.GetFieldValue<uint>(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
+    /// <summary>
+    /// For <see cref="SubmissionService.WarmUpAsync"/>: checks that know one commune and one code of
+    /// each land-use list, valid always, and the whole plane as the box. Nothing it prepares is written.
+    /// </summary>
+    public static ParcelDirectWrite ForWarmUp(string commune, string purpose, string origin)
+    {
+        List<(DateOnly, DateOnly?)> always = [(DateOnly.MinValue, null)];
+        return new ParcelDirectWrite(new() { [commune] = always },
+            new() { [("land_use_purpose", purpose)] = always, [("land_use_origin", origin)] = always },
+            new Envelope(double.MinValue, double.MaxValue, double.MinValue, double.MaxValue), 0, null);
+    }
+
     private static List<(DateOnly, DateOnly?)> Entry<TKey>(Dictionary<TKey, List<(DateOnly, DateOnly?)>> map, TKey key) where TKey : notnull
     {
         if (!map.TryGetValue(key, out var list))

@@ -14,6 +14,15 @@ public sealed partial class SubmissionWorker(SubmissionService service, Wakeup<S
         var idle = TimeSpan.FromMilliseconds(settings.Value.PollMilliseconds);
         var sweepEvery = TimeSpan.FromMinutes(settings.Value.SweepMinutes);
         var swept = DateTime.MinValue;
+        try
+        {
+            await service.WarmUpAsync(settings.Value.WarmUpRecords, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only the first large submission's speed depends on it: the worker goes on.
+            LogWarmUpFailed(logger, e);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -55,6 +64,9 @@ public sealed partial class SubmissionWorker(SubmissionService service, Wakeup<S
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the staging of {Count} submissions that ended without dropping it")]
     private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The submissions' warm-up failed; the first large submission will be slower")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying a waiting submission failed; it stays waiting and is tried again")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -81,6 +81,9 @@ public class HubFixture : WebApplicationFactory<Program>, IAsyncLifetime
             // a few records take the path of a large one (several chunks, each merged while the next
             // is staged).
             ["Submissions:ChunkRecords"] = "3",
+            // The warm-up at start (made-up parcels through the short way's checks) only makes the
+            // first large submission quicker; DirectWriteTests turns it on and checks it.
+            ["Submissions:WarmUpRecords"] = "0",
             // Most classes schedule nothing; those that test jobs turn the scheduler on in Settings().
             ["Scheduling:Enabled"] = "false",
         }).AddInMemoryCollection(Settings()));
