@@ -4,18 +4,18 @@ using Npgsql;
 namespace DataHub.Api.Submissions;
 
 /// <summary>
-/// Reads a stored submission body chunk by chunk on a connection of its own (the applying
+/// Reads a stored submission body chunk by chunk (from chunk <c>first</c>) on a connection of its own (the applying
 /// transaction's connection is busy with COPY). Each chunk is streamed from the row into the
 /// caller's buffer: reading it into a byte array of its own allocated a megabyte on the large
 /// object heap per chunk, and those allocations set off a full garbage collection every second
 /// or so while a large batch was applied (docs/performance.md, ingest).
 /// </summary>
-public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id) : ForwardOnlyStream
+public sealed class StoredBodyStream(NpgsqlDataSource dataSource, Guid id, int first = 0) : ForwardOnlyStream
 {
     private NpgsqlConnection? connection;
     private NpgsqlDataReader? row;
     private Stream? chunk;
-    private int next;
+    private int next = first;
     private bool done;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

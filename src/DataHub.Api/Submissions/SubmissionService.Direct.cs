@@ -15,7 +15,7 @@ public sealed partial class SubmissionService
     /// it would be there.
     /// </summary>
     private async Task<bool> TryDirectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string structure,
-        bool ndjson, string? crs, string digest, ProgressWriter progress, CancellationToken ct)
+        bool ndjson, string? crs, Task<string> digest, ProgressWriter progress, Stream body, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await SetWriterAsync(connection, transaction, id, ct);
@@ -26,7 +26,6 @@ public sealed partial class SubmissionService
         try
         {
             var direct = await ParcelDirectWrite.LoadAsync(connection, transaction, ct);
-            await using var body = new StoredBodyStream(dataSource, id);
             var reader = new FeatureReader(body, ndjson);
             await using (var records = RecordsAsync(reader, "parcels", structure, crs, r => direct.Prepare(r, problems), problems, progress, read, ct).GetAsyncEnumerator(ct))
             {
@@ -43,7 +42,8 @@ public sealed partial class SubmissionService
             return false;
         }
         await BatchSql.ExecuteAsync(connection, transaction, "release savepoint direct_write", ct);
-        await SubmissionStore.FinishAsync(connection, transaction, id, "applied", digest, read.Received, new BatchCounts(written, 0, 0, 0), 0, problems, ct);
+        // A body still being received: its row can be written once the request has stored it whole.
+        await SubmissionStore.FinishAsync(connection, transaction, id, "applied", await digest, read.Received, new BatchCounts(written, 0, 0, 0), 0, problems, ct);
         LogDirect(logger, id, read.Received, clock.Elapsed.TotalSeconds);
         return true;
     }

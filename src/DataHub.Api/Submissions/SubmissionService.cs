@@ -13,7 +13,7 @@ namespace DataHub.Api.Submissions;
 /// every record, then either write all of it (or, with mode=valid-only, the valid records) or
 /// nothing but the record of the refusal.
 /// </summary>
-public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IOptions<SubmissionSettings> settings, ILogger<SubmissionService> logger)
+public sealed partial class SubmissionService(NpgsqlDataSource dataSource, StructureValidator structures, Wakeup<SubmissionWorker> signal, Endings<SubmissionWorker> endings, IOptions<SubmissionSettings> settings, IHostApplicationLifetime lifetime, ILogger<SubmissionService> logger)
 {
     /// <summary>A submission as received; <paramref name="Structure"/> is the exchange structure version its records follow (null: the dataset's newest accepted).</summary>
     public sealed record Request(Dataset Dataset, Stream Body, bool Ndjson, string IdempotencyKey, bool ValidOnly, string? Crs, string SubmittedBy, string? Structure = null)
@@ -26,6 +26,9 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     public sealed record Outcome(SubmissionStore.Stored Result, bool Replayed);
 
     private const int MaxAttempts = 3;
+
+    /// <summary>Work this service runs beyond a request (a submission applied while received) stops with the hub.</summary>
+    private CancellationToken stopping => lifetime.ApplicationStopping;
 
     private int MaxRecords => settings.Value.MaxRecords;
 
@@ -104,20 +107,132 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     /// <summary>
     /// A large submission: keep the body, commit, answer 202; <see cref="ProcessNextAsync"/>
     /// applies it later. Nothing is applied twice: the body is stored once per idempotency key.
+    /// An all-or-nothing parcels batch is applied meanwhile, from its first chunk, by this hub
+    /// (<see cref="ApplyWhileReceivedAsync"/>), when it is not already applying one that way.
     /// </summary>
     public async Task<Outcome> AcceptAsync(Request request, CancellationToken ct)
     {
-        var outcome = await ClaimThenAsync(Precheck(request), "received", async (connection, transaction, id, body, digest) =>
+        request = Precheck(request);
+        var early = settings.Value.ApplyWhileReceiving && request.Dataset.Id == "parcels" && !request.ValidOnly
+            && Interlocked.CompareExchange(ref applyingWhileReceived, 1, 0) == 0;
+        ReceivingBody? receiving = null;
+        var started = false;
+        try
         {
-            var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, ct);
-            await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
-        }, ct);
-        if (!outcome.Replayed)
-        {
-            signal.Notify();
+            var outcome = await ClaimThenAsync(request, "received", async (connection, transaction, id, body, digest) =>
+            {
+                if (early)
+                {
+                    started = true;
+                    receiving = await StartApplyingAsync(request, id);
+                }
+                var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, receiving, ct);
+                await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
+            }, ct);
+            if (outcome.Replayed)
+            {
+                return outcome;
+            }
+            if (receiving is null)
+            {
+                signal.Notify();
+            }
+            else
+            {
+                receiving.Committed(outcome.Result.BodySha256!);
+            }
+            return outcome;
         }
-        return outcome;
+        catch (Exception e)
+        {
+            receiving?.NotStored(e);
+            throw;
+        }
+        finally
+        {
+            if (early && !started)
+            {
+                Volatile.Write(ref applyingWhileReceived, 0); // not started (a replayed key, a refusal before storing)
+            }
+        }
     }
+
+    /// <summary>1 while this hub applies a submission as it receives it: one at a time, besides the worker's.</summary>
+    private int applyingWhileReceived;
+
+    /// <summary>
+    /// Opens the transaction that applies <paramref name="id"/> while its body is received, and
+    /// holds its advisory lock (workers pass over it: schemas/sql/0109_applied_while_received.sql)
+    /// before the storing transaction can commit. Null when that cannot be done now (the worker
+    /// then takes the submission as usual); the apply's own end frees the one place.
+    /// </summary>
+    private async Task<ReceivingBody?> StartApplyingAsync(Request request, Guid id)
+    {
+        var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new ReceivingBody(dataSource, id);
+        var applying = Task.Run(() => ApplyWhileReceivedAsync(request, id, body, locked));
+        try
+        {
+            await locked.Task;
+            return body;
+        }
+        catch (Exception e)
+        {
+            // Whatever stopped it, the request goes on: its submission waits for the worker.
+            LogNotAppliedWhileReceived(logger, id, e);
+            await applying;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The worker's work (<see cref="ApplyClaimedAsync"/>) on a submission still being received:
+    /// its records are read as the request stores them, and nothing is committed before the
+    /// storing transaction has. If that transaction does not commit, this rolls back and there
+    /// is nothing to take up; if this fails or the hub stops, the submission waits, stored, for a worker.
+    /// </summary>
+    private async Task ApplyWhileReceivedAsync(Request request, Guid id, ReceivingBody body, TaskCompletionSource locked)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(stopping);
+            await using var transaction = await connection.BeginTransactionAsync(stopping);
+            await BatchSql.ExecuteAsync(connection, transaction, "select pg_advisory_xact_lock(submissions.apply_lock_key($1))", stopping, id);
+            locked.SetResult();
+            LogAppliedWhileReceived(logger, id);
+            await ApplyClaimedAsync(connection, transaction, new Waiting(id, request.Dataset.Id, request.Structure!, request.Ndjson, request.Crs, false, body.Stored),
+                body, stopping);
+        }
+        catch (Exception e) when (!locked.Task.IsCompleted)
+        {
+            locked.SetException(e);
+        }
+        catch (OperationCanceledException) when (!body.Stored.IsCompletedSuccessfully || stopping.IsCancellationRequested)
+        {
+            // The body was not stored (nothing to apply), or the hub is stopping (the next start's worker applies it).
+        }
+        catch (Exception e)
+        {
+            // No request waits for this work: whatever stopped it is logged here, and the stored
+            // submission waits for the worker (notified below).
+            LogNotAppliedWhileReceived(logger, id, e);
+        }
+        finally
+        {
+            await body.DisposeAsync();
+            Volatile.Write(ref applyingWhileReceived, 0);
+            if (body.Stored.IsCompletedSuccessfully)
+            {
+                signal.Notify(); // ended, and if not applied (a fault), the worker takes it up now
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Id} is applied while it is received")]
+    private static partial void LogAppliedWhileReceived(ILogger logger, Guid id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submission {Id} could not be applied while it was received; the worker applies it")]
+    private static partial void LogNotAppliedWhileReceived(ILogger logger, Guid id, Exception exception);
 
     /// <summary>
     /// Claims the idempotency key in a new transaction and runs <paramref name="work"/> over the
@@ -156,16 +271,34 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             return false;
         }
         var (id, dataset, structure, ndjson, crs, validOnly, digest) = waiting.Value;
+        await using var body = new StoredBodyStream(dataSource, id);
+        await ApplyClaimedAsync(connection, transaction, new Waiting(id, dataset, structure, ndjson, crs, validOnly, Task.FromResult(digest)), body, ct);
+        return true;
+    }
+
+    /// <summary>A stored submission to apply; <paramref name="Sha256"/> completes once its body is stored whole.</summary>
+    private sealed record Waiting(Guid Id, string Dataset, string Structure, bool Ndjson, string? Crs, bool ValidOnly, Task<string> Sha256);
+
+    /// <summary>
+    /// Applies a stored submission in <paramref name="transaction"/>, which commits it: the short
+    /// way first, reading <paramref name="body"/>, then if need be the staged way over the stored
+    /// body. A body that cannot be used at all ends the submission rejected; a database fault is
+    /// counted, and after a few the submission ends rejected too.
+    /// </summary>
+    private async Task ApplyClaimedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Waiting w, Stream body, CancellationToken ct)
+    {
+        var id = w.Id;
         await using var progress = new ProgressWriter(dataSource, id);
         await progress.ReportAsync(0, ct); // a hub killed during an earlier attempt left its count behind
         await SubmissionStaging.DropAsync(dataSource, id, ct); // and maybe its staged rows
         try
         {
             // The stored body can be read twice: first the short way, if the batch may take it.
-            if (dataset != "parcels" || validOnly || !await TryDirectAsync(connection, transaction, id, structure, ndjson, crs, digest, progress, ct))
+            if (w.Dataset != "parcels" || w.ValidOnly || !await TryDirectAsync(connection, transaction, id, w.Structure, w.Ndjson, w.Crs, w.Sha256, progress, body, ct))
             {
-                await using var body = new StoredBodyStream(dataSource, id);
-                await ApplyAsync(connection, transaction, id, dataset, structure, body, ndjson, crs, validOnly, () => digest, progress, ct);
+                var digest = await w.Sha256; // the stored body whole, and visible
+                await using var stored = new StoredBodyStream(dataSource, id);
+                await ApplyAsync(connection, transaction, id, w.Dataset, w.Structure, stored, w.Ndjson, w.Crs, w.ValidOnly, () => digest, progress, ct);
             }
             await transaction.CommitAsync(ct);
         }
@@ -173,6 +306,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         {
             // The body itself is unusable: no retry can help, so the submission ends rejected, saying why.
             await transaction.RollbackAsync(ct);
+            await w.Sha256; // (its row is there to say so)
             await SubmissionStore.RejectWholeAsync(dataSource, id, e.Message, ct);
         }
         catch (PostgresException e)
@@ -184,6 +318,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             {
                 await transaction.RollbackAsync(ct);
             }
+            await w.Sha256;
             if (await SubmissionStore.CountAttemptAsync(dataSource, id, e.MessageText, ct) >= MaxAttempts)
             {
                 await SubmissionStore.RejectWholeAsync(dataSource, id, $"The submission could not be applied: {e.MessageText}", ct);
@@ -195,7 +330,6 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             await DropStagingAsync(id);
             endings.Ended(); // status requests waiting for it (Prefer: wait) look now
         }
-        return true;
     }
 
     /// <summary>Drops staging left behind by submissions that ended without dropping theirs (see <see cref="SubmissionStaging"/>).</summary>

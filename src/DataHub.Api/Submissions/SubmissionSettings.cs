@@ -29,6 +29,9 @@ public sealed class SubmissionSettings
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 (at every poll) or more.")]
     public int SweepMinutes { get; set; } = 60;
 
+    /// <summary>Whether an all-or-nothing parcels submission answered 202 is applied from its first chunk by the hub receiving it, rather than by the worker once stored.</summary>
+    public bool ApplyWhileReceiving { get; set; } = true;
+
     /// <summary>Made-up parcels run through the short way's checks at start, written nowhere, so that the first large submission finds that code compiled (0: none).</summary>
     [Range(0, 1_000_000, ErrorMessage = "must be 0 (no warm-up) to 1,000,000.")]
     public int WarmUpRecords { get; set; } = 3_000;

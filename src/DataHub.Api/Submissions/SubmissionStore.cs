@@ -40,7 +40,7 @@ public static class SubmissionStore
     }
 
     /// <summary>Stores the body in 1 MB chunks as it arrives (never the whole body in memory).</summary>
-    public static async Task<long> SaveBodyAsync(NpgsqlConnection c, NpgsqlTransaction t, Guid id, Stream body, CancellationToken ct)
+    public static async Task<long> SaveBodyAsync(NpgsqlConnection c, NpgsqlTransaction t, Guid id, Stream body, ReceivingBody? alsoTo, CancellationToken ct)
     {
         var buffer = new byte[ChunkBytes];
         long total = 0;
@@ -54,6 +54,7 @@ public static class SubmissionStore
             }
             if (filled == 0)
             {
+                alsoTo?.Ended();
                 return total;
             }
             await using var command = new NpgsqlCommand("insert into submissions.bodies (submission_id, seq, chunk) values ($1, $2, $3)", c, t);
@@ -61,9 +62,11 @@ public static class SubmissionStore
             command.Parameters.Add(new NpgsqlParameter { Value = seq });
             command.Parameters.Add(new NpgsqlParameter { Value = new ReadOnlyMemory<byte>(buffer, 0, filled), NpgsqlDbType = NpgsqlDbType.Bytea });
             await command.ExecuteNonQueryAsync(ct);
+            alsoTo?.Offer(buffer.AsSpan(0, filled));
             total += filled;
             if (filled < buffer.Length)
             {
+                alsoTo?.Ended();
                 return total;
             }
         }
@@ -78,14 +81,18 @@ public static class SubmissionStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The oldest waiting submission, locked for this transaction; others skip it.</summary>
+    /// <summary>
+    /// The oldest waiting submission, locked for this transaction; others skip it, and it skips one
+    /// the hub still receiving it is applying (that hub holds its advisory lock from before the
+    /// submission could be seen: schemas/sql/0109_applied_while_received.sql).
+    /// </summary>
     public static async Task<(Guid Id, string Dataset, string Structure, bool Ndjson, string? Crs, bool ValidOnly, string Digest)?> ClaimWaitingAsync(
         NpgsqlConnection c, NpgsqlTransaction t, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             select id, dataset_id, structure, ndjson, crs, mode = 'valid-only', body_sha256
             from submissions.submissions
-            where status = 'received'
+            where status = 'received' and not submissions.being_applied(id)
             order by received_at
             limit 1
             for no key update skip locked

@@ -149,7 +149,7 @@ public sealed class SettingsTests
     public async Task a_misspelt_setting_is_named_with_the_settings_its_section_takes()
     {
         await AssertRefusedAsync(new() { ["Submissions:MaxBodyByte"] = "5", ["Backups:Sftp:Hots"] = "backup.example" },
-            "Submissions:MaxBodyByte is not a setting the hub knows; Submissions takes AsyncAboveBytes, ChunkRecords, MaxBodyBytes, MaxRecords, MaxWaitSeconds, PollMilliseconds, SweepMinutes, WarmUpRecords.",
+            "Submissions:MaxBodyByte is not a setting the hub knows; Submissions takes ApplyWhileReceiving, AsyncAboveBytes, ChunkRecords, MaxBodyBytes, MaxRecords, MaxWaitSeconds, PollMilliseconds, SweepMinutes, WarmUpRecords.",
             "Backups:Sftp:Hots is not a setting the hub knows; Backups:Sftp takes Folder, Host, HostKeySha256, Port, PrivateKeyFile, PrivateKeyPassphrase, TimeoutSeconds, Username.");
     }
 

@@ -84,6 +84,28 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
             """));
     }
 
+    // Answered 202, a large batch is applied by the hub receiving it, from its first chunk; what is
+    // stored and answered is what the worker would have stored and answered.
+    [Fact]
+    public async Task a_large_batch_is_applied_while_it_is_received_and_a_retry_with_its_key_gets_the_same_answer()
+    {
+        var body = Parcels.Collection(Batch(953));
+        var key = Guid.NewGuid().ToString();
+        var accepted = await SubmitRequests.PostAsync(client, Url, body, key, respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var status = accepted.Headers.Location!;
+        var end = await AsyncSubmissionTests.WaitForEndAsync(client, status);
+
+        Assert.Equal("applied", end.GetProperty("status").GetString());
+        Assert.Equal(Records, end.GetProperty("inserted").GetInt32());
+        Assert.True(hub.Said(status, "is applied while it is received"), string.Join('\n', hub.Lines));
+        Assert.True(hub.Said(status, Direct), string.Join('\n', hub.Lines));
+        Assert.Equal((long)Records, await ParcelsOnSheetAsync(953));
+        var again = await SubmitRequests.JsonAsync(await SubmitRequests.PostAsync(client, Url, body, key, respondAsync: true), HttpStatusCode.OK);
+        Assert.Equal(end.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+        Assert.Equal((long)Records, await ParcelsOnSheetAsync(953));
+    }
+
     // The made-up batch must pass every check of the short way, or the warm-up compiles only the
     // way to the first problem: a change to the exchange structure or to the checks shows here.
     [Fact]
