@@ -116,6 +116,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         var early = settings.Value.ApplyWhileReceiving && request.Dataset.Id == "parcels" && !request.ValidOnly
             && Interlocked.CompareExchange(ref applyingWhileReceived, 1, 0) == 0;
         ReceivingBody? receiving = null;
+        Task? applying = null;
         var started = false;
         try
         {
@@ -124,7 +125,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
                 if (early)
                 {
                     started = true;
-                    receiving = await StartApplyingAsync(request, id);
+                    (receiving, applying) = await StartApplyingAsync(request, id);
                 }
                 var bytes = await SubmissionStore.SaveBodyAsync(connection, transaction, id, body, receiving, ct);
                 await SubmissionStore.SetBodyAsync(connection, transaction, id, digest(), bytes, ct);
@@ -145,7 +146,12 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         }
         catch (Exception e)
         {
+            // Nothing was stored: the apply begun meanwhile rolls back, and has by the time this is answered.
             receiving?.NotStored(e);
+            if (applying is not null)
+            {
+                await applying;
+            }
             throw;
         }
         finally
@@ -163,25 +169,27 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
     /// <summary>
     /// Opens the transaction that applies <paramref name="id"/> while its body is received, and
     /// holds its advisory lock (workers pass over it: schemas/sql/0109_applied_while_received.sql)
-    /// before the storing transaction can commit. Null when that cannot be done now (the worker
-    /// then takes the submission as usual); the apply's own end frees the one place.
+    /// before the storing transaction can commit; returns the body to hand the chunks to, and the
+    /// apply. Nulls when that cannot be done now (the worker then takes the submission as usual);
+    /// the apply's own end frees the one place.
     /// </summary>
-    private async Task<ReceivingBody?> StartApplyingAsync(Request request, Guid id)
+    private async Task<(ReceivingBody?, Task?)> StartApplyingAsync(Request request, Guid id)
     {
         var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var body = new ReceivingBody(dataSource, id);
+        // It ends by itself whatever happens (it logs any fault), so awaiting it never throws.
         var applying = Task.Run(() => ApplyWhileReceivedAsync(request, id, body, locked));
         try
         {
             await locked.Task;
-            return body;
+            return (body, applying);
         }
         catch (Exception e)
         {
             // Whatever stopped it, the request goes on: its submission waits for the worker.
             LogNotAppliedWhileReceived(logger, id, e);
             await applying;
-            return null;
+            return (null, null);
         }
     }
 

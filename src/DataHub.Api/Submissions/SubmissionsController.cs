@@ -91,6 +91,12 @@ public sealed class SubmissionsController(Catalogue catalogue, SubmissionService
         {
             return Problem(statusCode: e.Status, title: e.Title, detail: e.Message);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Found while reading the body, so after some of it was read: nothing was kept.
+            return Problem(statusCode: 413, title: "Body too large",
+                detail: $"A submission's body may be at most {settings.Value.MaxBodyBytes:N0} bytes; nothing was written. Split the batch into smaller submissions.");
+        }
         catch (MalformedBodyException e)
         {
             var problem = Problem(statusCode: 400, title: "Malformed body", detail: e.Message);
