@@ -304,6 +304,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             // The stored body can be read twice: first the short way, if the batch may take it.
             if (w.Dataset != "parcels" || w.ValidOnly || !await TryDirectAsync(connection, transaction, id, w.Structure, w.Ndjson, w.Crs, w.Sha256, progress, body, ct))
             {
+                await body.DisposeAsync(); // its connection is not kept through the staged way
                 var digest = await w.Sha256; // the stored body whole, and visible
                 await using var stored = new StoredBodyStream(dataSource, id);
                 await ApplyAsync(connection, transaction, id, w.Dataset, w.Structure, stored, w.Ndjson, w.Crs, w.ValidOnly, () => digest, progress, ct);
@@ -313,8 +314,9 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
         catch (Exception e) when (e is SubmissionRefusedException or MalformedBodyException)
         {
             // The body itself is unusable: no retry can help, so the submission ends rejected, saying why.
+            // A body still being received is waited for first, the submission's lock still held.
+            await w.Sha256;
             await transaction.RollbackAsync(ct);
-            await w.Sha256; // (its row is there to say so)
             await SubmissionStore.RejectWholeAsync(dataSource, id, e.Message, ct);
         }
         catch (PostgresException e)
@@ -322,11 +324,11 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             // Something the checks did not foresee: try again a few times, then give up saying why.
             // (An internal error, XX000, as PostGIS reports its own, has closed the connection and
             // ended its transaction already: rolling back would throw and skip the count.)
+            await w.Sha256;
             if (connection.State == System.Data.ConnectionState.Open)
             {
                 await transaction.RollbackAsync(ct);
             }
-            await w.Sha256;
             if (await SubmissionStore.CountAttemptAsync(dataSource, id, e.MessageText, ct) >= MaxAttempts)
             {
                 await SubmissionStore.RejectWholeAsync(dataSource, id, $"The submission could not be applied: {e.MessageText}", ct);

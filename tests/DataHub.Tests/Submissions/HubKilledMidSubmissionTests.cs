@@ -19,7 +19,7 @@ public sealed class HubKilledMidSubmissionTests
     private const int Records = 30_000;
     private const int Sheet = 930;
 
-    private static Process StartHub(TestDatabase db, int port)
+    private static Process StartHub(TestDatabase db, int port, bool applyWhileReceiving = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +34,7 @@ public sealed class HubKilledMidSubmissionTests
         start.Environment["DATAHUB_DB"] = db.ConnectionString;
         start.Environment["DATAHUB_LOG_FORMAT"] = "simple";
         start.Environment["Submissions__PollMilliseconds"] = "200";
+        start.Environment["Submissions__ApplyWhileReceiving"] = applyWhileReceiving ? "true" : "false";
         start.Environment["Auth__SigningKey"] = TestPrincipals.SigningKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("the hub did not start");
         process.BeginOutputReadLine();
@@ -66,8 +67,11 @@ public sealed class HubKilledMidSubmissionTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    [Fact]
-    public async Task a_hub_killed_while_applying_leaves_none_of_the_submission_and_applies_all_of_it_after_restart()
+    // Killed while the hub that received the submission applies it, or while its worker does.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task a_hub_killed_while_applying_leaves_none_of_the_submission_and_applies_all_of_it_after_restart(bool applyWhileReceiving)
     {
         await using var db = await TestDatabase.CreateAsync("killed");
         await TestPrincipals.CreateOperatorAsync(db.ConnectionString);
@@ -82,7 +86,7 @@ public sealed class HubKilledMidSubmissionTests
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         client.DefaultRequestHeaders.Authorization = new("Bearer", TestPrincipals.OperatorToken);
 
-        var hub = StartHub(db, port);
+        var hub = StartHub(db, port, applyWhileReceiving);
         Uri status;
         try
         {
