@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace DataHub.Api.Submissions;
 
@@ -18,7 +19,7 @@ public sealed class MalformedBodyException(string message, long position) : Exce
 /// member (GeoJSON 2008 style), when it comes before "features", is reported through
 /// <see cref="DeclaredCrs"/>.
 /// </summary>
-public sealed class FeatureReader(Stream body, bool ndjson)
+public sealed partial class FeatureReader(Stream body, bool ndjson)
 {
     private const int InitialBuffer = 64 * 1024;
     private const int MaxRecordBytes = 64 * 1024 * 1024;
@@ -45,7 +46,7 @@ public sealed class FeatureReader(Stream body, bool ndjson)
             }
             catch (JsonException e)
             {
-                throw new MalformedBodyException($"Line {line} is not valid JSON: {e.Message}", line);
+                throw new MalformedBodyException($"Line {line} is not valid JSON at byte {e.BytePositionInLine} of the line: {Plain(e)}", line);
             }
             using (document)
             {
@@ -157,7 +158,7 @@ public sealed class FeatureReader(Stream body, bool ndjson)
                 }
                 catch (JsonException e)
                 {
-                    throw new MalformedBodyException($"The body is not valid JSON at byte {offset + start + reader.BytesConsumed}: {e.Message}", offset + start + reader.BytesConsumed);
+                    throw new MalformedBodyException($"The body is not valid JSON at byte {offset + start + reader.BytesConsumed}: {Plain(e)}", offset + start + reader.BytesConsumed);
                 }
 
             needMore:
@@ -210,6 +211,13 @@ public sealed class FeatureReader(Stream body, bool ndjson)
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    // The reader's message ends with its own place ("LineNumber: 0 | BytePositionInLine: 48."),
+    // counted from where its buffer began, not from the body's start: the message gives the body's.
+    private static string Plain(JsonException e) => LocationSuffix().Replace(e.Message, "");
+
+    [GeneratedRegex(@"\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$")]
+    private static partial Regex LocationSuffix();
 
     private static Utf8JsonReader Rewind(byte[] buffer, int start, int end, bool finished, JsonReaderState checkpoint, long consumedBefore,
         out JsonReaderState state, out int consumed)

@@ -205,6 +205,18 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     }
 
     [Fact]
+    public async Task a_malformed_ndjson_line_is_a_400_naming_the_line_and_the_byte_in_it_and_nothing_is_written()
+    {
+        var lines = string.Join('\n', Parcels.Feature(1, sheet: 913).ToJsonString(), "{\"type\": \"Feature\" \"geometry\": null}");
+        var problem = await Problems.AssertProblemAsync(await SubmitAsync(lines, contentType: "application/x-ndjson", query: "?crs=EPSG:9212"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("Line 2 is not valid JSON at byte 19 of the line: '\"' is invalid after a value. Expected either ',', '}', or ']'.",
+            problem.GetProperty("detail").GetString());
+        Assert.Equal(2, problem.GetProperty("bytePosition").GetInt64());
+        Assert.Equal(0L, await ParcelsOnSheetAsync(913));
+    }
+
+    [Fact]
     public async Task duplicate_keys_within_a_batch_are_reported_against_the_later_record()
     {
         var problem = await Problems.AssertProblemAsync(
@@ -235,7 +247,8 @@ public sealed class SubmissionTests(SeededHubFixture hub) : IClassFixture<Seeded
     public async Task malformed_json_names_the_byte_where_reading_stopped()
     {
         var problem = await Problems.AssertProblemAsync(await SubmitAsync("{\"type\":\"FeatureCollection\",\"features\":[{\"type\" \"Feature\"}]}"), HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("bytePosition").GetInt64() > 30);
+        Assert.Equal("The body is not valid JSON at byte 48: '\"' is invalid after a property name. Expected a ':'.", problem.GetProperty("detail").GetString());
+        Assert.Equal(48, problem.GetProperty("bytePosition").GetInt64()); // the quote that should have been a colon
     }
 
     [Fact]
