@@ -25,7 +25,7 @@ public sealed class AsyncSubmissionTests(SeededHubFixture hub) : IClassFixture<S
     }
 
     /// <summary>land.land_uses locked in exclusive mode until released: a worker applying a submission waits at its land uses meanwhile.</summary>
-    private sealed class LandUsesLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    internal sealed class LandUsesLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
         public static async Task<LandUsesLock> TakeAsync(string connectionString)
         {

@@ -106,6 +106,36 @@ public sealed class DirectWriteTests(SubmissionLogHubFixture hub) : IClassFixtur
         Assert.Equal((long)Records, await ParcelsOnSheetAsync(953));
     }
 
+    // One hub applies one submission at a time while receiving it: a second large batch arriving
+    // meanwhile (the first held at its land uses) is stored and left to the worker, which does not
+    // take the first; both are applied whole.
+    [Fact]
+    public async Task a_second_large_batch_while_one_is_applied_as_received_is_left_to_the_worker_and_both_are_applied_whole()
+    {
+        Uri first, second;
+        await using (var hold = await AsyncSubmissionTests.LandUsesLock.TakeAsync(hub.Database.ConnectionString))
+        {
+            first = await AcceptedAsync(Parcels.Collection(Batch(965)));
+            second = await AcceptedAsync(Parcels.Collection(Batch(966)));
+            await hold.ReleaseAsync();
+        }
+        var ends = await Task.WhenAll(AsyncSubmissionTests.WaitForEndAsync(client, first), AsyncSubmissionTests.WaitForEndAsync(client, second));
+
+        Assert.All(ends, end => Assert.Equal("applied", end.GetProperty("status").GetString()));
+        Assert.True(hub.Said(first, "is applied while it is received"), string.Join('\n', hub.Lines));
+        Assert.False(hub.Said(second, "is applied while it is received"));
+        Assert.True(hub.Said(first, Direct) && hub.Said(second, Direct), string.Join('\n', hub.Lines));
+        Assert.Equal((long)Records, await ParcelsOnSheetAsync(965));
+        Assert.Equal((long)Records, await ParcelsOnSheetAsync(966));
+    }
+
+    private async Task<Uri> AcceptedAsync(string body)
+    {
+        var response = await SubmitRequests.PostAsync(client, Url, body, respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return response.Headers.Location!;
+    }
+
     // The made-up batch must pass every check of the short way, or the warm-up compiles only the
     // way to the first problem: a change to the exchange structure or to the checks shows here.
     [Fact]
