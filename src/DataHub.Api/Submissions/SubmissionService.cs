@@ -208,7 +208,7 @@ public sealed partial class SubmissionService(NpgsqlDataSource dataSource, Struc
             await BatchSql.ExecuteAsync(connection, transaction, "select pg_advisory_xact_lock(submissions.apply_lock_key($1))", stopping, id);
             locked.SetResult();
             LogAppliedWhileReceived(logger, id);
-            await ApplyClaimedAsync(connection, transaction, new Waiting(id, request.Dataset.Id, request.Structure!, request.Ndjson, request.Crs, false, body.Stored),
+            await ApplyClaimedAsync(connection, transaction, new Waiting(id, request.Dataset.Id, request.Structure!, request.Ndjson, request.Crs, request.ValidOnly, body.Stored),
                 body, stopping);
         }
         catch (Exception e) when (!locked.Task.IsCompleted)
